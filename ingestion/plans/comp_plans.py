@@ -1,0 +1,83 @@
+"""Comp plan YAML files: parsed, validated against the published JSON Schema, and versioned.
+
+The plan version is a hash of the parsed plan in canonical JSON, so comments and key order do not
+change it but any change of substance does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+# Published with the package so the schema and the loader never drift apart.
+SCHEMA_PATH = Path(__file__).with_name("comp_plan.schema.json")
+
+
+class PlanFileError(ValueError):
+    """A plan file that cannot be loaded; the message names the file, the path and the problem."""
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates become ISO strings so the plan is JSON (and hashes the same everywhere)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def plan_version(plan: dict[str, Any]) -> str:
+    canonical = json.dumps(plan, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def load_comp_plan(path: Path) -> dict[str, Any]:
+    """Parse and validate one plan file, or raise PlanFileError saying what to fix."""
+    try:
+        plan = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except yaml.YAMLError as error:
+        raise PlanFileError(f"{path}: not valid YAML: {error}") from error
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(plan), key=lambda e: list(e.absolute_path))
+    if errors:
+        details = "; ".join(
+            f"at {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}"
+            for e in errors)
+        raise PlanFileError(f"{path}: does not match {SCHEMA_PATH.name}: {details}")
+    tiers = plan["tiers"]
+    for previous, tier in zip(tiers, tiers[1:], strict=False):
+        if previous["to_attainment"] != tier["from_attainment"]:
+            raise PlanFileError(
+                f"{path}: at tiers: tier from {tier['from_attainment']} does not start where the "
+                f"previous tier ends ({previous['to_attainment']}); tiers must be contiguous.")
+    return plan
+
+
+def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The plan's row (with its version and full body) and one row per tier."""
+    plan = load_comp_plan(path)
+    version = plan_version(plan)
+    plan_row = {
+        "plan_id": plan["plan_id"], "plan_version": version, "plan_name": plan["name"],
+        "effective_from": plan["effective_from"], "effective_to": plan.get("effective_to"),
+        "currency": plan["currency"], "quota_period": plan["quota_period"],
+        "on_target_incentive": plan["on_target_incentive"], "tier_mode": plan["tier_mode"],
+        "measure_basis": plan["measure"]["basis"], "payout_timing": plan["payout"]["timing"],
+        "plan_body": json.dumps(plan, sort_keys=True), "source_file": path.name,
+    }
+    tier_rows = [
+        {"plan_id": plan["plan_id"], "plan_version": version, "tier_number": number,
+         "from_attainment": tier["from_attainment"], "to_attainment": tier["to_attainment"],
+         "rate": tier["rate"]}
+        for number, tier in enumerate(plan["tiers"], start=1)]
+    return plan_row, tier_rows
