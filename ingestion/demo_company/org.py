@@ -107,7 +107,7 @@ def build_org(seed: int, scale: float, horizon: date) -> Org:
     books: list[Book] = []
     user_number = 2
     team_role_number = 10
-    for region, (base_teams, _) in settings.REGIONS.items():
+    for region_index, (region, (base_teams, _)) in enumerate(settings.REGIONS.items()):
         rvp = Person(user_number, "rvp", *_name(rng), hire_date=ORG_CREATED, region=region)
         user_number += 1
         leaders.append(rvp)
@@ -116,7 +116,8 @@ def build_org(seed: int, scale: float, horizon: date) -> Org:
         n_seats = max(2, round(settings.AES_PER_TEAM * base_teams * scale))
         region_teams = []
         for index in range(n_teams):
-            segment = settings.SEGMENTS[index % len(settings.SEGMENTS)]
+            # Offset by region so even the smallest scale has every segment somewhere.
+            segment = settings.SEGMENTS[(region_index + index) % len(settings.SEGMENTS)]
             number = index // len(settings.SEGMENTS) + 1
             team_id = f"TEAM-{region}-{index + 1:03d}"
             team = Team(team_id, f"{region} {segment} {number}", region, segment,

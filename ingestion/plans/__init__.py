@@ -75,7 +75,10 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
                   columns={"on_target_incentive": {"data_type": "decimal", "precision": 18,
                                                    "scale": 2},
                            "effective_from": {"data_type": "date"},
-                           "effective_to": {"data_type": "date"}})
+                           "effective_to": {"data_type": "date"},
+                           **{f"weight_{kind}": {"data_type": "decimal", "precision": 9,
+                                                 "scale": 4}
+                              for kind in ("new_business", "expansion", "renewal")}})
     def comp_plans() -> Iterator[dict]:
         for path in plan_paths:
             yield comp_plan_rows(path)[0]
@@ -89,5 +92,13 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
         for path in plan_paths:
             yield from comp_plan_rows(path)[1]
 
+    @dlt.resource(name="comp_plan_fx_rates", write_disposition="merge",
+                  primary_key=["plan_id", "plan_version", "from_currency"],
+                  columns={"rate": {"data_type": "decimal", "precision": 18, "scale": 6}})
+    def comp_plan_fx_rates() -> Iterator[dict]:
+        for path in plan_paths:
+            yield from comp_plan_rows(path)[2]
+
     yield comp_plans
     yield comp_plan_tiers
+    yield comp_plan_fx_rates

@@ -63,8 +63,9 @@ def load_comp_plan(path: Path) -> dict[str, Any]:
     return plan
 
 
-def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The plan's row (with its version and full body) and one row per tier."""
+def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]],
+                                        list[dict[str, Any]]]:
+    """The plan's row (version, full body), one row per tier, one per fixed FX rate."""
     plan = load_comp_plan(path)
     version = plan_version(plan)
     plan_row = {
@@ -73,6 +74,9 @@ def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "currency": plan["currency"], "quota_period": plan["quota_period"],
         "on_target_incentive": plan["on_target_incentive"], "tier_mode": plan["tier_mode"],
         "measure_basis": plan["measure"]["basis"], "payout_timing": plan["payout"]["timing"],
+        "weight_new_business": plan["measure"].get("weights", {}).get("new_business", 1.0),
+        "weight_expansion": plan["measure"].get("weights", {}).get("expansion", 1.0),
+        "weight_renewal": plan["measure"].get("weights", {}).get("renewal", 1.0),
         "plan_body": json.dumps(plan, sort_keys=True), "source_file": path.name,
     }
     tier_rows = [
@@ -80,4 +84,8 @@ def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
          "from_attainment": tier["from_attainment"], "to_attainment": tier["to_attainment"],
          "rate": tier["rate"]}
         for number, tier in enumerate(plan["tiers"], start=1)]
-    return plan_row, tier_rows
+    fx_rows = [
+        {"plan_id": plan["plan_id"], "plan_version": version, "from_currency": currency,
+         "to_currency": plan["currency"], "rate": rate}
+        for currency, rate in sorted((plan.get("fx_rates") or {}).items())]
+    return plan_row, tier_rows, fx_rows

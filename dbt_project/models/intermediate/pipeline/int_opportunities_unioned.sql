@@ -1,0 +1,31 @@
+-- One row per opportunity from every CRM, in one shape. Deleted ones stay, flagged.
+with
+
+salesforce_opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+unioned as (
+    select
+        opportunity_id,
+        'salesforce' as source_system,
+        account_id,
+        opportunity_name,
+        opportunity_type,
+        stage_name,
+        forecast_category,
+        probability_pct,
+        amount,
+        currency_code,
+        close_date,
+        term_months,
+        owner_id,
+        is_closed,
+        is_won,
+        is_deleted,
+        created_at,
+        modified_at
+    from salesforce_opportunities
+)
+
+select * from unioned

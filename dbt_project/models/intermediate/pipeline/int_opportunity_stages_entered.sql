@@ -1,0 +1,35 @@
+-- When each opportunity entered the stage it is in now (the start of its last run of that stage).
+with
+
+history as (
+    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    where not is_deleted
+),
+
+with_previous_stage as (
+    select
+        opportunity_id,
+        stage_name,
+        created_at,
+        lag(stage_name) over (partition by opportunity_id order by created_at) as previous_stage_name
+    from history
+),
+
+stage_changes as (
+    select
+        opportunity_id,
+        stage_name,
+        created_at
+    from with_previous_stage
+    where previous_stage_name is null or previous_stage_name <> stage_name
+),
+
+final as (
+    select
+        opportunity_id,
+        max(created_at) as current_stage_entered_at
+    from stage_changes
+    group by opportunity_id
+)
+
+select * from final

@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('finance', 'credit_notes') }}
+),
+
+renamed as (
+    select
+        credit_note_id,
+        invoice_id,
+        credit_date,
+        currency as currency_code,
+        amount,
+        reason as credit_reason,
+        created_at,
+        updated_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,18 @@
+-- `rate` is units of `to_currency` for one unit of `from_currency` on `rate_date`.
+with
+
+source as (
+    select * from {{ source('finance', 'fx_rates') }}
+),
+
+renamed as (
+    select
+        rate_date,
+        from_currency,
+        to_currency,
+        rate,
+        created_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('finance', 'payments') }}
+),
+
+renamed as (
+    select
+        payment_id,
+        invoice_id,
+        payment_date,
+        currency as currency_code,
+        amount,
+        method as payment_method,
+        created_at as recorded_at,
+        updated_at
+    from source
+)
+
+select * from renamed

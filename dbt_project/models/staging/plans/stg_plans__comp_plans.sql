@@ -1,0 +1,30 @@
+with
+
+source as (
+    select * from {{ source('plans', 'comp_plans') }}
+),
+
+renamed as (
+    select
+        plan_id || '@' || plan_version as plan_version_key,
+        plan_id,
+        plan_version,
+        plan_name,
+        effective_from,
+        effective_to,
+        currency as currency_code,
+        quota_period,
+        on_target_incentive,
+        tier_mode,
+        measure_basis,
+        payout_timing,
+        weight_new_business,
+        weight_expansion,
+        weight_renewal,
+        plan_body,
+        to_timestamp(cast(_dlt_load_id as double precision)) as loaded_at,
+        source_file
+    from source
+)
+
+select * from renamed
