@@ -1,0 +1,1 @@
+"""Great Expectations suites, defined in code, and a runner that validates DataFrames."""

@@ -1,0 +1,1 @@
+"""Dagster definitions and operations for the sales-ops warehouse."""

@@ -1,0 +1,29 @@
+# Two commands: `make run` (install + run the pipeline on the demo company) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+SCALE ?= 1
+
+.PHONY: install run ui test lint clean
+
+$(UV):
+	$(PYTHON) -m pip install --user --quiet uv
+
+install: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+run: install
+	$(UV) run python -m orchestration.cli run --scale $(SCALE)
+
+ui: install
+	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	SALESOPS_WAREHOUSE_PATH=$${SALESOPS_WAREHOUSE_PATH:-$(CURDIR)/data/warehouse.duckdb} \
+		$(UV) run dagster dev -m orchestration.definitions
+
+test: install
+	$(UV) run ruff check .
+	$(UV) run pytest -q
+
+clean:
+	rm -rf data .dagster_home dbt_project/target dbt_project/logs

@@ -1,0 +1,1 @@
+"""dlt sources as Dagster assets: one asset per raw table."""

@@ -1,0 +1,17 @@
+"""dlt pipelines into the warehouse: one per source, each landing in its own raw dataset."""
+
+from __future__ import annotations
+
+import dlt
+from dlt.pipeline.pipeline import Pipeline
+
+from orchestration import settings
+
+
+def warehouse_pipeline(pipeline_name: str, dataset_name: str) -> Pipeline:
+    return dlt.pipeline(
+        pipeline_name=pipeline_name,
+        destination=dlt.destinations.duckdb(str(settings.warehouse_path())),
+        dataset_name=dataset_name,
+        pipelines_dir=str(settings.dlt_pipelines_dir()),
+    )

@@ -1,0 +1,1 @@
+"""Great Expectations suites run as Dagster asset checks."""
