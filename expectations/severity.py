@@ -9,7 +9,8 @@ import great_expectations as gx
 Severity = Literal["blocking", "warning"]
 
 
-def with_severity(expectation: gx.expectations.Expectation,
-                  severity: Severity) -> gx.expectations.Expectation:
+def with_severity(
+    expectation: gx.expectations.Expectation, severity: Severity
+) -> gx.expectations.Expectation:
     expectation.meta = {**(expectation.meta or {}), "severity": severity}
     return expectation

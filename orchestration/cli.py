@@ -38,8 +38,10 @@ def run(args: argparse.Namespace) -> int:
         from ingestion.demo_company.company import generate
 
         generate(settings.exports_dir(), args.seed, args.as_of, args.scale)
-        print(f"Demo company (seed {args.seed}, scale {args.scale}, as of {args.as_of}) "
-              f"written to {settings.exports_dir()}")
+        print(
+            f"Demo company (seed {args.seed}, scale {args.scale}, as of {args.as_of}) "
+            f"written to {settings.exports_dir()}"
+        )
     _ensure_dagster_home()
     _prepare_dbt_manifest()
 
@@ -49,12 +51,13 @@ def run(args: argparse.Namespace) -> int:
     from orchestration.summary import format_summary
 
     with dg.DagsterInstance.get() as instance:
-        result = defs.get_job_def("full_run").execute_in_process(
-            instance=instance, raise_on_error=False)
+        result = defs.get_job_def("full_run").execute_in_process(instance=instance, raise_on_error=False)
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(f"The full_run job failed in step(s) {failed}; open the Dagster UI (make ui) "
-              "for the logs.", file=sys.stderr)
+        print(
+            f"The full_run job failed in step(s) {failed}; open the Dagster UI (make ui) for the logs.",
+            file=sys.stderr,
+        )
         return 1
     print(format_summary(settings.warehouse_path()))
     print(f"Warehouse: {settings.warehouse_path()}")

@@ -35,16 +35,12 @@ def build_raw_opportunity_suite() -> gx.ExpectationSuite:
                     "blocking",
                 ),
                 (
-                    gxe.ExpectColumnValuesToBeInSet(
-                        column="currency_iso_code", value_set=CURRENCIES
-                    ),
+                    gxe.ExpectColumnValuesToBeInSet(column="currency_iso_code", value_set=CURRENCIES),
                     "blocking",
                 ),
                 (gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0), "blocking"),
                 (
-                    gxe.ExpectColumnValuesToBeBetween(
-                        column="probability", min_value=0, max_value=100
-                    ),
+                    gxe.ExpectColumnValuesToBeBetween(column="probability", min_value=0, max_value=100),
                     "blocking",
                 ),
                 (gxe.ExpectColumnValuesToBeInSet(column="type", value_set=DEAL_TYPES), "warning"),
@@ -66,9 +62,7 @@ def build_fct_opportunities_suite() -> gx.ExpectationSuite:
                     "blocking",
                 ),
                 (
-                    gxe.ExpectColumnValuesToBeBetween(
-                        column="probability_pct", min_value=0, max_value=100
-                    ),
+                    gxe.ExpectColumnValuesToBeBetween(column="probability_pct", min_value=0, max_value=100),
                     "blocking",
                 ),
                 (

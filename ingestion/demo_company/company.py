@@ -31,13 +31,43 @@ from ingestion.demo_company.schemas import CRM_HEADERS, FINANCE_HEADERS
 from ingestion.demo_company.users import write_users_and_roles
 from ingestion.demo_company.writer import PartitionedCsvWriter, cents, publish
 
-COUNTRIES = {"USD": "United States", "EUR": "Germany", "GBP": "United Kingdom",
-             "AUD": "Australia"}
-COMPANY_WORDS = ("Acme", "Blue", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor",
-                 "Iris", "Juniper", "Kite", "Lumen", "Maple", "Nimbus", "Orbit", "Pioneer",
-                 "Quartz", "River", "Summit", "Tandem", "Vertex", "Willow")
-COMPANY_SUFFIXES = ("Labs", "Systems", "Group", "Health", "Logistics", "Bank", "Retail",
-                    "Media", "Works", "Analytics")
+COUNTRIES = {"USD": "United States", "EUR": "Germany", "GBP": "United Kingdom", "AUD": "Australia"}
+COMPANY_WORDS = (
+    "Acme",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Echo",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kite",
+    "Lumen",
+    "Maple",
+    "Nimbus",
+    "Orbit",
+    "Pioneer",
+    "Quartz",
+    "River",
+    "Summit",
+    "Tandem",
+    "Vertex",
+    "Willow",
+)
+COMPANY_SUFFIXES = (
+    "Labs",
+    "Systems",
+    "Group",
+    "Health",
+    "Logistics",
+    "Bank",
+    "Retail",
+    "Media",
+    "Works",
+    "Analytics",
+)
 
 
 @dataclass(slots=True)
@@ -81,8 +111,7 @@ class DemoCompany:
     accounts: list[AccountState] = field(default_factory=list)
     book_prospects: dict[int, list[AccountState]] = field(default_factory=lambda: defaultdict(list))
     book_customers: dict[int, list[AccountState]] = field(default_factory=lambda: defaultdict(list))
-    renewals_by_month: dict[date, list[PendingRenewal]] = field(
-        default_factory=lambda: defaultdict(list))
+    renewals_by_month: dict[date, list[PendingRenewal]] = field(default_factory=lambda: defaultdict(list))
     opportunity_count: int = 0
     contact_count: int = 0
     activity_count: int = 0
@@ -93,30 +122,49 @@ class DemoCompany:
         currencies = settings.REGIONS[region][1]
         currency = rng.choices(list(currencies), list(currencies.values()))[0]
         account = AccountState(
-            number=len(self.accounts) + 1, book=book,
+            number=len(self.accounts) + 1,
+            book=book,
             name=f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_SUFFIXES)} {len(self.accounts) + 1}",
-            currency=currency, segment=book.segment(self.org.teams),
+            currency=currency,
+            segment=book.segment(self.org.teams),
             created_at=at_work_hours(created, rng),
-            industry=None if rng.random() < settings.NULL_INDUSTRY_RATE
-            else rng.choice(settings.INDUSTRIES),
-            employees=int(rng.lognormvariate(6, 1.2)) + 10)
+            industry=None if rng.random() < settings.NULL_INDUSTRY_RATE else rng.choice(settings.INDUSTRIES),
+            employees=int(rng.lognormvariate(6, 1.2)) + 10,
+        )
         self.accounts.append(account)
         owner = book.occupant_on(created)
         for _ in range(rng.randrange(2, 6)):
             self.contact_count += 1
             contact_id = sf_id("Contact", self.contact_count)
-            first, last = rng.choice(("Alex", "Sam", "Jordan", "Robin", "Kim", "Lee", "Max")), \
-                rng.choice(("Brown", "Novak", "Moreau", "Schmidt", "Kowalski", "Sato", "Reyes"))
-            phone = None if rng.random() < settings.NULL_PHONE_RATE else \
-                f"+1-555-{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}"
-            self.writer.add("crm/Contact", {
-                "Id": contact_id, "IsDeleted": False, "AccountId": account.account_id,
-                "FirstName": first, "LastName": last, "Name": f"{first} {last}",
-                "Email": f"{first}.{last}.{self.contact_count}@example.com".lower(),
-                "Phone": phone, "Title": rng.choice(("CFO", "VP Sales", "Head of IT", "Buyer")),
-                "LeadSource": rng.choice(settings.LEAD_SOURCES), "OwnerId": owner.user_id,
-                "CreatedDate": account.created_at, "LastModifiedDate": account.created_at,
-                "SystemModstamp": account.created_at}, account.created_at)
+            first, last = (
+                rng.choice(("Alex", "Sam", "Jordan", "Robin", "Kim", "Lee", "Max")),
+                rng.choice(("Brown", "Novak", "Moreau", "Schmidt", "Kowalski", "Sato", "Reyes")),
+            )
+            phone = (
+                None
+                if rng.random() < settings.NULL_PHONE_RATE
+                else f"+1-555-{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}"
+            )
+            self.writer.add(
+                "crm/Contact",
+                {
+                    "Id": contact_id,
+                    "IsDeleted": False,
+                    "AccountId": account.account_id,
+                    "FirstName": first,
+                    "LastName": last,
+                    "Name": f"{first} {last}",
+                    "Email": f"{first}.{last}.{self.contact_count}@example.com".lower(),
+                    "Phone": phone,
+                    "Title": rng.choice(("CFO", "VP Sales", "Head of IT", "Buyer")),
+                    "LeadSource": rng.choice(settings.LEAD_SOURCES),
+                    "OwnerId": owner.user_id,
+                    "CreatedDate": account.created_at,
+                    "LastModifiedDate": account.created_at,
+                    "SystemModstamp": account.created_at,
+                },
+                account.created_at,
+            )
             account.contact_ids.append(contact_id)
         return account
 
@@ -137,22 +185,20 @@ class DemoCompany:
                 self.book_prospects[book.book_number].append(account)
 
     def _schedule_renewal(self, renewal: PendingRenewal, _term: int = 12) -> None:
-        created = max(renewal.contract_end - timedelta(days=settings.RENEWAL_LEAD_DAYS),
-                      settings.EPOCH)
+        created = max(renewal.contract_end - timedelta(days=settings.RENEWAL_LEAD_DAYS), settings.EPOCH)
         self.renewals_by_month[created.replace(day=1)].append(renewal)
 
     # -- opportunities ----------------------------------------------------------------------
     def run_month(self, month: date) -> None:
         month_end = add_months(month, 1) - timedelta(days=1)
-        for renewal in sorted(self.renewals_by_month.pop(month, []),
-                              key=lambda r: (r.contract_end, r.account.number)):
+        for renewal in sorted(
+            self.renewals_by_month.pop(month, []), key=lambda r: (r.contract_end, r.account.number)
+        ):
             rng = random.Random(f"{self.seed}:renewal:{renewal.account.number}:{month}")
-            created = max(renewal.contract_end - timedelta(days=settings.RENEWAL_LEAD_DAYS),
-                          month)
+            created = max(renewal.contract_end - timedelta(days=settings.RENEWAL_LEAD_DAYS), month)
             term = draw_term(rng)
             amount = int(renewal.annual_cents * term / 12 * rng.uniform(0.95, 1.15)) // 10_000 * 10_000
-            self.create_opportunity(renewal.account, "Renewal", created, amount, term,
-                                    renewal.contract_end)
+            self.create_opportunity(renewal.account, "Renewal", created, amount, term, renewal.contract_end)
         for book in self.org.books:
             if book.opened > month_end:
                 continue
@@ -161,11 +207,16 @@ class DemoCompany:
             occupant = book.occupant_on(first_day)
             tenure_days = (first_day - occupant.hire_date).days
             rate = settings.NEW_OPPS_PER_AE_MONTH * (0.5 if tenure_days < 90 else 1.0)
-            days = sorted(first_day + timedelta(days=rng.randrange(0, (month_end - first_day).days + 1))
-                          for _ in range(poisson(rng, rate)))
+            days = sorted(
+                first_day + timedelta(days=rng.randrange(0, (month_end - first_day).days + 1))
+                for _ in range(poisson(rng, rate))
+            )
             for created in days:
-                customers = [a for a in self.book_customers[book.book_number]
-                             if a.first_won_at is None or a.first_won_at.date() <= created]
+                customers = [
+                    a
+                    for a in self.book_customers[book.book_number]
+                    if a.first_won_at is None or a.first_won_at.date() <= created
+                ]
                 segment = book.segment(self.org.teams)
                 if customers and rng.random() < 0.3:
                     account, opp_type = rng.choice(customers), "Expansion"
@@ -181,25 +232,48 @@ class DemoCompany:
                 amount = draw_amount_cents(rng, segment, opp_type, term)
                 self.create_opportunity(account, opp_type, created, amount, term, None)
 
-    def create_opportunity(self, account: AccountState, opp_type: str, created: date,
-                           amount_cents: int, term_months: int, expected_close: date | None) -> None:
+    def create_opportunity(
+        self,
+        account: AccountState,
+        opp_type: str,
+        created: date,
+        amount_cents: int,
+        term_months: int,
+        expected_close: date | None,
+    ) -> None:
         self.opportunity_count += 1
         number = self.opportunity_count
         book = account.book
-        life = simulate(number, self.seed, opp_type, account.segment, created, amount_cents,
-                        term_months, expected_close, book)
+        life = simulate(
+            number,
+            self.seed,
+            opp_type,
+            account.segment,
+            created,
+            amount_cents,
+            term_months,
+            expected_close,
+            book,
+        )
         rng = random.Random(f"{self.seed}:opp-details:{number}")
         opp_id = sf_id("Opportunity", number)
         owner = book.occupant_on(created)
         state: dict[str, object] = {
-            "Id": opp_id, "IsDeleted": False, "AccountId": account.account_id,
-            "Name": f"{account.name} - {opp_type} {created:%Y-%m}", "Type": opp_type,
-            "LeadSource": None if rng.random() < settings.NULL_LEAD_SOURCE_RATE
+            "Id": opp_id,
+            "IsDeleted": False,
+            "AccountId": account.account_id,
+            "Name": f"{account.name} - {opp_type} {created:%Y-%m}",
+            "Type": opp_type,
+            "LeadSource": None
+            if rng.random() < settings.NULL_LEAD_SOURCE_RATE
             else rng.choice(settings.LEAD_SOURCES),
             "NextStep": None if rng.random() < 0.5 else "Follow up call",
-            "OwnerId": owner.user_id, "CurrencyIsoCode": account.currency,
-            "Term_Months__c": term_months, "CreatedDate": life.created_at,
-            "CreatedById": owner.user_id}
+            "OwnerId": owner.user_id,
+            "CurrencyIsoCode": account.currency,
+            "Term_Months__c": term_months,
+            "CreatedDate": life.created_at,
+            "CreatedById": owner.user_id,
+        }
         products = _line_item_shares(rng)
         versions, item_versions = [], []
         history_index = 0
@@ -207,65 +281,96 @@ class DemoCompany:
             state.update(event.changes)
             state["LastModifiedDate"] = state["SystemModstamp"] = event.at
             amount = int(state["Amount"])  # type: ignore[call-overload]
-            row = dict(state, Amount=cents(amount),
-                       ExpectedRevenue=cents(amount * int(state["Probability"]) // 100))  # type: ignore[call-overload]
+            row = dict(
+                state, Amount=cents(amount), ExpectedRevenue=cents(amount * int(state["Probability"]) // 100)
+            )  # type: ignore[call-overload]
             versions.append((event.at, row))
             if event.logs_history:
                 history_index += 1
-                self.writer.add("crm/OpportunityHistory", {
-                    "Id": sf_id("OpportunityHistory", number * 64 + history_index),
-                    "IsDeleted": False, "OpportunityId": opp_id, "StageName": row["StageName"],
-                    "Amount": row["Amount"], "ExpectedRevenue": row["ExpectedRevenue"],
-                    "CloseDate": row["CloseDate"], "Probability": row["Probability"],
-                    "ForecastCategory": row["ForecastCategoryName"],
-                    "CreatedById": state["OwnerId"], "CreatedDate": event.at,
-                    "SystemModstamp": event.at}, event.at)
+                self.writer.add(
+                    "crm/OpportunityHistory",
+                    {
+                        "Id": sf_id("OpportunityHistory", number * 64 + history_index),
+                        "IsDeleted": False,
+                        "OpportunityId": opp_id,
+                        "StageName": row["StageName"],
+                        "Amount": row["Amount"],
+                        "ExpectedRevenue": row["ExpectedRevenue"],
+                        "CloseDate": row["CloseDate"],
+                        "Probability": row["Probability"],
+                        "ForecastCategory": row["ForecastCategoryName"],
+                        "CreatedById": state["OwnerId"],
+                        "CreatedDate": event.at,
+                        "SystemModstamp": event.at,
+                    },
+                    event.at,
+                )
             if "Amount" in event.changes:
                 item_versions.append((event.at, amount))
             if event.owner_change:
                 history_index += 1
                 old, new = event.owner_change
-                self.writer.add("crm/OpportunityFieldHistory", {
-                    "Id": sf_id("OpportunityFieldHistory", number * 64 + history_index),
-                    "IsDeleted": False, "OpportunityId": opp_id, "Field": "Owner",
-                    "DataType": "EntityId", "OldValue": old, "NewValue": new,
-                    "CreatedById": new, "CreatedDate": event.at}, event.at)
+                self.writer.add(
+                    "crm/OpportunityFieldHistory",
+                    {
+                        "Id": sf_id("OpportunityFieldHistory", number * 64 + history_index),
+                        "IsDeleted": False,
+                        "OpportunityId": opp_id,
+                        "Field": "Owner",
+                        "DataType": "EntityId",
+                        "OldValue": old,
+                        "NewValue": new,
+                        "CreatedById": new,
+                        "CreatedDate": event.at,
+                    },
+                    event.at,
+                )
         self._write_versions("crm/Opportunity", versions, rng)
-        line_items = self._write_line_items(number, opp_id, account, products, item_versions,
-                                            life.created_at)
+        line_items = self._write_line_items(number, opp_id, account, products, item_versions, life.created_at)
         self._write_activities(life, opp_id, account, rng)
         if life.outcome == "won" and life.closed_on:
             self._on_won(account, life, opp_id, line_items, rng)
 
-    def _write_versions(self, table: str, versions: list[tuple[datetime, dict]],
-                        rng: random.Random) -> None:
-        self.writer.add_versions(table, versions,
-                                 duplicate=rng.random() < settings.DUPLICATE_ROW_RATE)
+    def _write_versions(self, table: str, versions: list[tuple[datetime, dict]], rng: random.Random) -> None:
+        self.writer.add_versions(table, versions, duplicate=rng.random() < settings.DUPLICATE_ROW_RATE)
 
-    def _write_line_items(self, number: int, opp_id: str, account: AccountState,
-                          products: list[tuple[tuple[str, str, str, float], float]],
-                          item_versions: list[tuple[datetime, int]],
-                          created_at: datetime) -> list[tuple[str, str, int]]:
+    def _write_line_items(
+        self,
+        number: int,
+        opp_id: str,
+        account: AccountState,
+        products: list[tuple[tuple[str, str, str, float], float]],
+        item_versions: list[tuple[datetime, int]],
+        created_at: datetime,
+    ) -> list[tuple[str, str, int]]:
         final: list[tuple[str, str, int]] = []
-        for index, ((product_id, code, name, _), share) in enumerate(products, start=1):
+        for index, ((product_id, code, name, _), _share) in enumerate(products, start=1):
             item_id = sf_id("OpportunityLineItem", number * 8 + index)
             versions = []
             for at, amount in item_versions:
                 totals = _apportion(amount, [s for _, s in products])
-                row = {"Id": item_id, "IsDeleted": False, "OpportunityId": opp_id,
-                       "Product2Id": product_id, "ProductCode": code, "Name": name,
-                       "Quantity": 1, "UnitPrice": cents(totals[index - 1]),
-                       "TotalPrice": cents(totals[index - 1]),
-                       "CurrencyIsoCode": account.currency, "CreatedDate": created_at,
-                       "LastModifiedDate": at, "SystemModstamp": at}
+                row = {
+                    "Id": item_id,
+                    "IsDeleted": False,
+                    "OpportunityId": opp_id,
+                    "Product2Id": product_id,
+                    "ProductCode": code,
+                    "Name": name,
+                    "Quantity": 1,
+                    "UnitPrice": cents(totals[index - 1]),
+                    "TotalPrice": cents(totals[index - 1]),
+                    "CurrencyIsoCode": account.currency,
+                    "CreatedDate": created_at,
+                    "LastModifiedDate": at,
+                    "SystemModstamp": at,
+                }
                 versions.append((at, row))
                 if at == item_versions[-1][0]:
                     final.append((code, name, totals[index - 1]))
             self.writer.add_versions("crm/OpportunityLineItem", versions)
         return final
 
-    def _write_activities(self, life, opp_id: str, account: AccountState,
-                          rng: random.Random) -> None:
+    def _write_activities(self, life, opp_id: str, account: AccountState, rng: random.Random) -> None:
         start, end = life.created_at.date(), life.events[-1].at.date()
         span = max((end - start).days, 1)
         for kind in ("Task",) * (1 + poisson(rng, 2.0)) + ("Event",) * poisson(rng, 0.8):
@@ -273,25 +378,43 @@ class DemoCompany:
             day = start + timedelta(days=rng.randrange(0, span + 1))
             at = at_work_hours(day, rng)
             owner = account.book.occupant_on(day).user_id
-            row = {"Id": sf_id(kind, self.activity_count), "IsDeleted": False,
-                   "WhoId": rng.choice(account.contact_ids), "WhatId": opp_id,
-                   "OwnerId": owner, "CreatedDate": at, "LastModifiedDate": at,
-                   "SystemModstamp": at, "ActivityDate": day}
+            row = {
+                "Id": sf_id(kind, self.activity_count),
+                "IsDeleted": False,
+                "WhoId": rng.choice(account.contact_ids),
+                "WhatId": opp_id,
+                "OwnerId": owner,
+                "CreatedDate": at,
+                "LastModifiedDate": at,
+                "SystemModstamp": at,
+                "ActivityDate": day,
+            }
             if kind == "Task":
-                row.update(Subject=rng.choice(("Call", "Send proposal", "Follow-up email")),
-                           Type=rng.choice(("Call", "Email")), Status="Completed",
-                           Priority=rng.choice(("Normal", "High")))
+                row.update(
+                    Subject=rng.choice(("Call", "Send proposal", "Follow-up email")),
+                    Type=rng.choice(("Call", "Email")),
+                    Status="Completed",
+                    Priority=rng.choice(("Normal", "High")),
+                )
             else:
                 minutes = rng.choice((30, 45, 60))
-                row.update(Subject=rng.choice(("Discovery meeting", "Demo", "Negotiation")),
-                           Type="Meeting", StartDateTime=at,
-                           EndDateTime=at + timedelta(minutes=minutes),
-                           DurationInMinutes=minutes)
-            self.writer.add(f"crm/{kind}", row, at,
-                            duplicate=rng.random() < settings.DUPLICATE_ROW_RATE)
+                row.update(
+                    Subject=rng.choice(("Discovery meeting", "Demo", "Negotiation")),
+                    Type="Meeting",
+                    StartDateTime=at,
+                    EndDateTime=at + timedelta(minutes=minutes),
+                    DurationInMinutes=minutes,
+                )
+            self.writer.add(f"crm/{kind}", row, at, duplicate=rng.random() < settings.DUPLICATE_ROW_RATE)
 
-    def _on_won(self, account: AccountState, life, opp_id: str,
-                line_items: list[tuple[str, str, int]], rng: random.Random) -> None:
+    def _on_won(
+        self,
+        account: AccountState,
+        life,
+        opp_id: str,
+        line_items: list[tuple[str, str, int]],
+        rng: random.Random,
+    ) -> None:
         closed_at = next(e.at for e in life.events if e.changes.get("IsWon"))
         if account.first_won_at is None or closed_at < account.first_won_at:
             account.first_won_at = closed_at
@@ -299,24 +422,40 @@ class DemoCompany:
         if account not in self.book_customers[book_number]:
             self.book_customers[book_number].append(account)
         term = life.term_months
-        self._schedule_renewal(PendingRenewal(
-            account, life.final_amount_cents * 12 // term,
-            add_months(life.closed_on, term)))
+        self._schedule_renewal(
+            PendingRenewal(account, life.final_amount_cents * 12 // term, add_months(life.closed_on, term))
+        )
         self._write_splits(life, opp_id, account, closed_at, rng)
-        bill_won_deal(self.writer, self.seed, opp_id, life.number, account.customer_id,
-                      account.currency, life.closed_on, life.final_amount_cents, term, line_items)
+        bill_won_deal(
+            self.writer,
+            self.seed,
+            opp_id,
+            life.number,
+            account.customer_id,
+            account.currency,
+            life.closed_on,
+            life.final_amount_cents,
+            term,
+            line_items,
+        )
 
-    def _write_splits(self, life, opp_id: str, account: AccountState, closed_at: datetime,
-                      rng: random.Random) -> None:
+    def _write_splits(
+        self, life, opp_id: str, account: AccountState, closed_at: datetime, rng: random.Random
+    ) -> None:
         """Team-selling deals split revenue 60/40 with a teammate; others carry no split rows."""
         if account.segment != "Enterprise" or rng.random() >= 0.25:
             return
         owner = account.book.occupant_on(life.closed_on)
         team = owner.team_on(life.closed_on)
         teammates = sorted(
-            {b.occupant_on(life.closed_on).user_id for b in self.org.books
-             if b.opened <= life.closed_on and
-             b.occupant_on(life.closed_on).team_on(life.closed_on) == team} - {owner.user_id})
+            {
+                b.occupant_on(life.closed_on).user_id
+                for b in self.org.books
+                if b.opened <= life.closed_on
+                and b.occupant_on(life.closed_on).team_on(life.closed_on) == team
+            }
+            - {owner.user_id}
+        )
         if not teammates:
             return
         partner = rng.choice(teammates)
@@ -329,53 +468,99 @@ class DemoCompany:
                 amount = int(event.changes["Amount"])
                 versions.append((event.at, amount))
             if not versions:
-                last_amount = next(int(e.changes["Amount"]) for e in reversed(life.events)
-                                   if "Amount" in e.changes)
+                last_amount = next(
+                    int(e.changes["Amount"]) for e in reversed(life.events) if "Amount" in e.changes
+                )
                 versions = [(closed_at, last_amount)]
-            split_versions = [(at, {
-                    "Id": sf_id("OpportunitySplit", life.number * 4 + split_index),
-                    "IsDeleted": False, "OpportunityId": opp_id, "SplitOwnerId": user_id,
-                    "SplitTypeName": "Revenue", "SplitPercentage": pct,
-                    "SplitAmount": cents(amount * pct // 100),
-                    "CurrencyIsoCode": account.currency, "CreatedDate": closed_at,
-                    "LastModifiedDate": at, "SystemModstamp": at}) for at, amount in versions]
+            split_versions = [
+                (
+                    at,
+                    {
+                        "Id": sf_id("OpportunitySplit", life.number * 4 + split_index),
+                        "IsDeleted": False,
+                        "OpportunityId": opp_id,
+                        "SplitOwnerId": user_id,
+                        "SplitTypeName": "Revenue",
+                        "SplitPercentage": pct,
+                        "SplitAmount": cents(amount * pct // 100),
+                        "CurrencyIsoCode": account.currency,
+                        "CreatedDate": closed_at,
+                        "LastModifiedDate": at,
+                        "SystemModstamp": at,
+                    },
+                )
+                for at, amount in versions
+            ]
             self.writer.add_versions("crm/OpportunitySplit", split_versions)
 
     # -- accounts and customers, written once all their events are known ---------------------
     def write_accounts_and_customers(self) -> None:
         for account in self.accounts:
-            base = {"Id": account.account_id, "IsDeleted": False, "Name": account.name,
-                    "Industry": account.industry, "BillingCountry": COUNTRIES[account.currency],
-                    "CurrencyIsoCode": account.currency, "NumberOfEmployees": account.employees,
-                    "Segment__c": account.segment, "CreatedDate": account.created_at}
-            events: list[tuple[datetime, dict]] = [(account.created_at, {
-                "Type": "Customer" if account.is_initial_customer else "Prospect",
-                "OwnerId": account.book.occupant_on(account.created_at.date()).user_id})]
-            for day, _, successor in account.book.handovers_between(
-                    account.created_at.date(), self.as_of):
-                events.append((datetime.combine(day, datetime.min.time()).replace(hour=7),
-                               {"OwnerId": successor.user_id}))
+            base = {
+                "Id": account.account_id,
+                "IsDeleted": False,
+                "Name": account.name,
+                "Industry": account.industry,
+                "BillingCountry": COUNTRIES[account.currency],
+                "CurrencyIsoCode": account.currency,
+                "NumberOfEmployees": account.employees,
+                "Segment__c": account.segment,
+                "CreatedDate": account.created_at,
+            }
+            events: list[tuple[datetime, dict]] = [
+                (
+                    account.created_at,
+                    {
+                        "Type": "Customer" if account.is_initial_customer else "Prospect",
+                        "OwnerId": account.book.occupant_on(account.created_at.date()).user_id,
+                    },
+                )
+            ]
+            for day, _, successor in account.book.handovers_between(account.created_at.date(), self.as_of):
+                events.append(
+                    (
+                        datetime.combine(day, datetime.min.time()).replace(hour=7),
+                        {"OwnerId": successor.user_id},
+                    )
+                )
             if account.first_won_at and not account.is_initial_customer:
                 events.append((account.first_won_at + timedelta(minutes=5), {"Type": "Customer"}))
-                self.writer.add("finance/customers", {
-                    "customer_id": account.customer_id, "crm_account_id": account.account_id,
-                    "customer_name": account.name, "currency": account.currency,
-                    "country": COUNTRIES[account.currency], "created_at": account.first_won_at,
-                    "updated_at": account.first_won_at}, account.first_won_at)
+                self.writer.add(
+                    "finance/customers",
+                    {
+                        "customer_id": account.customer_id,
+                        "crm_account_id": account.account_id,
+                        "customer_name": account.name,
+                        "currency": account.currency,
+                        "country": COUNTRIES[account.currency],
+                        "created_at": account.first_won_at,
+                        "updated_at": account.first_won_at,
+                    },
+                    account.first_won_at,
+                )
             elif account.is_initial_customer:
                 # Billing knew pre-history customers before the CRM export window.
-                self.writer.add("finance/customers", {
-                    "customer_id": account.customer_id, "crm_account_id": account.account_id,
-                    "customer_name": account.name, "currency": account.currency,
-                    "country": COUNTRIES[account.currency], "created_at": account.created_at,
-                    "updated_at": account.created_at}, account.created_at)
+                self.writer.add(
+                    "finance/customers",
+                    {
+                        "customer_id": account.customer_id,
+                        "crm_account_id": account.account_id,
+                        "customer_name": account.name,
+                        "currency": account.currency,
+                        "country": COUNTRIES[account.currency],
+                        "created_at": account.created_at,
+                        "updated_at": account.created_at,
+                    },
+                    account.created_at,
+                )
             events.sort(key=lambda item: item[0])
             state, versions = dict(base), []
             for at, changes in events:
                 state.update(changes, LastModifiedDate=at, SystemModstamp=at)
                 versions.append((at, dict(state)))
-            self._write_versions("crm/Account", versions, random.Random(
-                f"{self.seed}:account-dup:{account.number}"))
+            self._write_versions(
+                "crm/Account", versions, random.Random(f"{self.seed}:account-dup:{account.number}")
+            )
 
 
 def _line_item_shares(rng: random.Random) -> list[tuple[tuple[str, str, str, float], float]]:
@@ -397,7 +582,8 @@ def generate(out_dir: Path, seed: int, as_of: date, scale: float) -> dict[str, i
     if as_of < settings.MIN_AS_OF:
         raise ValueError(
             f"as-of {as_of} is too early: the demo history starts {settings.EPOCH} and needs at "
-            f"least eight quarters; use an as-of on or after {settings.MIN_AS_OF}.")
+            f"least eight quarters; use an as-of on or after {settings.MIN_AS_OF}."
+        )
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -42,13 +42,26 @@ def _month_end(day: date) -> date:
 
 def _stage_fields(stage: tuple[str, int, str]) -> dict[str, object]:
     name, probability, forecast = stage
-    return {"StageName": name, "Probability": probability, "ForecastCategoryName": forecast,
-            "IsClosed": name in ("Closed Won", "Closed Lost"), "IsWon": name == "Closed Won"}
+    return {
+        "StageName": name,
+        "Probability": probability,
+        "ForecastCategoryName": forecast,
+        "IsClosed": name in ("Closed Won", "Closed Lost"),
+        "IsWon": name == "Closed Won",
+    }
 
 
-def simulate(number: int, seed: int, opp_type: str, segment: str, created: date,
-             amount_cents: int, term_months: int, expected_close: date | None,
-             book: Book) -> OpportunityLife:
+def simulate(
+    number: int,
+    seed: int,
+    opp_type: str,
+    segment: str,
+    created: date,
+    amount_cents: int,
+    term_months: int,
+    expected_close: date | None,
+    book: Book,
+) -> OpportunityLife:
     """Draw the opportunity's life; owner hand-overs come from the book's occupants."""
     rng = random.Random(f"{seed}:opp:{number}")
     factor = settings.CYCLE_FACTOR[segment]
@@ -58,9 +71,13 @@ def simulate(number: int, seed: int, opp_type: str, segment: str, created: date,
     remaining = sum(settings.MEAN_DAYS_IN_STAGE[stage_index:]) * factor
     close_date = expected_close or _month_end(created + timedelta(days=int(remaining)))
     amount = amount_cents
-    life.events.append(OpportunityEvent(created_at, {
-        **_stage_fields(settings.OPEN_STAGES[stage_index]), "Amount": amount,
-        "CloseDate": close_date}, True))
+    life.events.append(
+        OpportunityEvent(
+            created_at,
+            {**_stage_fields(settings.OPEN_STAGES[stage_index]), "Amount": amount, "CloseDate": close_date},
+            True,
+        )
+    )
     day = created
     deleted = rng.random() < settings.DELETED_OPPORTUNITY_RATE
     delete_at_stage = rng.randrange(stage_index, len(settings.OPEN_STAGES))
@@ -102,16 +119,20 @@ def simulate(number: int, seed: int, opp_type: str, segment: str, created: date,
     if life.outcome == "won" and rng.random() < settings.LATE_CORRECTION_RATE:
         corrected_day = day + timedelta(days=rng.randrange(3, 21))
         amount = max(100_00, int(amount * rng.uniform(0.85, 1.1)) // 100 * 100)
-        life.events.append(OpportunityEvent(at_work_hours(corrected_day, rng), {"Amount": amount},
-                                            True))
+        life.events.append(OpportunityEvent(at_work_hours(corrected_day, rng), {"Amount": amount}, True))
     life.final_amount_cents = amount
     end = life.events[-1].at.date()
     for handover_day, leaver, successor in book.handovers_between(created, end):
         if life.closed_on and handover_day > life.closed_on:
             break
-        life.events.append(OpportunityEvent(
-            at_work_hours(handover_day, rng).replace(hour=7, minute=0),
-            {"OwnerId": successor.user_id}, False, (leaver.user_id, successor.user_id)))
+        life.events.append(
+            OpportunityEvent(
+                at_work_hours(handover_day, rng).replace(hour=7, minute=0),
+                {"OwnerId": successor.user_id},
+                False,
+                (leaver.user_id, successor.user_id),
+            )
+        )
     life.events.sort(key=lambda event: event.at)
     return life
 

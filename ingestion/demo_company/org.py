@@ -16,12 +16,59 @@ from datetime import date, timedelta
 from ingestion.demo_company import settings
 from ingestion.demo_company.ids import sf_id
 
-FIRST_NAMES = ("Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Isla", "Jonas",
-               "Keiko", "Liam", "Maya", "Noah", "Olivia", "Priya", "Quinn", "Rafael", "Sofia",
-               "Tom", "Uma", "Victor", "Wen", "Yusuf", "Zoe")
-LAST_NAMES = ("Adams", "Berg", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hughes", "Ito",
-              "Jensen", "Khan", "Lopez", "Meyer", "Nakamura", "Okafor", "Patel", "Rossi", "Silva",
-              "Taylor", "Ueda", "Varga", "Walsh", "Young", "Zhang")
+FIRST_NAMES = (
+    "Ava",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Isla",
+    "Jonas",
+    "Keiko",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Priya",
+    "Quinn",
+    "Rafael",
+    "Sofia",
+    "Tom",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Yusuf",
+    "Zoe",
+)
+LAST_NAMES = (
+    "Adams",
+    "Berg",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Lopez",
+    "Meyer",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Rossi",
+    "Silva",
+    "Taylor",
+    "Ueda",
+    "Varga",
+    "Walsh",
+    "Young",
+    "Zhang",
+)
 ORG_CREATED = date(2021, 6, 1)
 
 
@@ -120,11 +167,23 @@ def build_org(seed: int, scale: float, horizon: date) -> Org:
             segment = settings.SEGMENTS[(region_index + index) % len(settings.SEGMENTS)]
             number = index // len(settings.SEGMENTS) + 1
             team_id = f"TEAM-{region}-{index + 1:03d}"
-            team = Team(team_id, f"{region} {segment} {number}", region, segment,
-                        f"TERR-{region}-{index + 1:03d}", team_role_number)
+            team = Team(
+                team_id,
+                f"{region} {segment} {number}",
+                region,
+                segment,
+                f"TERR-{region}-{index + 1:03d}",
+                team_role_number,
+            )
             team_role_number += 2
-            team.manager = Person(user_number, "manager", *_name(rng), hire_date=ORG_CREATED,
-                                  teams=[(ORG_CREATED, team_id)], region=region)
+            team.manager = Person(
+                user_number,
+                "manager",
+                *_name(rng),
+                hire_date=ORG_CREATED,
+                teams=[(ORG_CREATED, team_id)],
+                region=region,
+            )
             user_number += 1
             teams[team_id] = team
             region_teams.append(team)
@@ -153,14 +212,21 @@ def _staff_book(seed: int, book: Book, teams: dict[str, Team], horizon: date) ->
         hire = book.opened
     occupant_index = 0
     while hire <= horizon:
-        person = Person(100_000 + book.book_number * 1_000 + occupant_index, "ae", *_name(rng),
-                        hire_date=hire, teams=[(hire, team_id)], region=region)
+        person = Person(
+            100_000 + book.book_number * 1_000 + occupant_index,
+            "ae",
+            *_name(rng),
+            hire_date=hire,
+            teams=[(hire, team_id)],
+            region=region,
+        )
         tenure = timedelta(days=1 + int(rng.expovariate(settings.ANNUAL_ATTRITION / 365)))
         move_draw, move_day, move_team = rng.random(), rng.random(), rng.choice(region_team_ids)
         leave = hire + tenure
         if move_draw < settings.TEAM_MOVE_RATE and move_team != team_id and tenure.days > 120:
             moved = max(hire + timedelta(days=60), settings.EPOCH) + timedelta(
-                days=int(move_day * (tenure.days - 60)))
+                days=int(move_day * (tenure.days - 60))
+            )
             if moved < leave:
                 person.teams.append((moved, move_team))
                 team_id = move_team

@@ -17,8 +17,7 @@ from ingestion.demo_company.schemas import PLAN_HEADERS
 from ingestion.demo_company.writer import cents, write_csv
 
 COMP_PLAN_TEMPLATES = Path(__file__).parent / "comp_plans"
-PLAN_BY_SEGMENT = {"Enterprise": "ae-enterprise", "Mid-Market": "ae-commercial",
-                   "SMB": "ae-commercial"}
+PLAN_BY_SEGMENT = {"Enterprise": "ae-enterprise", "Mid-Market": "ae-commercial", "SMB": "ae-commercial"}
 
 
 def _open_end(day: date | None, as_of: date) -> date | None:
@@ -54,49 +53,89 @@ def _quota_rows(org: Org, as_of: date) -> list[dict[str, object]]:
                     continue
                 segment = org.teams[person.team_on(set_on)].segment
                 months = [add_months(quarter, i) for i in range(3)]
-                ramps = [monthly_ramp(person, m) if m >= person.hire_date.replace(day=1) else 0.0
-                         for m in months]
+                ramps = [
+                    monthly_ramp(person, m) if m >= person.hire_date.replace(day=1) else 0.0 for m in months
+                ]
                 annual = settings.ANNUAL_QUOTA[segment]
                 quota_cents = round(sum(annual * 100 / 12 * r for r in ramps) / 100) * 100
-                rows.append({"user_id": person.user_id, "period_start": quarter,
-                             "period_end": quarter_end, "quota_amount": cents(quota_cents),
-                             "currency": settings.REPORTING_CURRENCY,
-                             "ramp_pct": f"{sum(ramps) / 3 * 100:.2f}"})
+                rows.append(
+                    {
+                        "user_id": person.user_id,
+                        "period_start": quarter,
+                        "period_end": quarter_end,
+                        "quota_amount": cents(quota_cents),
+                        "currency": settings.REPORTING_CURRENCY,
+                        "ramp_pct": f"{sum(ramps) / 3 * 100:.2f}",
+                    }
+                )
     return rows
 
 
 def write_plan_files(plans_dir: Path, org: Org, as_of: date) -> dict[str, int]:
     teams = sorted(org.teams.values(), key=lambda t: t.team_id)
     counts = {
-        "plans/territories": write_csv(plans_dir / "territories.csv", PLAN_HEADERS["territories"], [
-            {"territory_id": t.territory_id, "territory_name": f"{t.region} {t.segment}",
-             "region": t.region, "segment": t.segment} for t in teams]),
-        "plans/teams": write_csv(plans_dir / "teams.csv", PLAN_HEADERS["teams"], [
-            {"team_id": t.team_id, "team_name": t.name, "territory_id": t.territory_id,
-             "region": t.region, "segment": t.segment,
-             "manager_user_id": t.manager.user_id if t.manager else None} for t in teams]),
+        "plans/territories": write_csv(
+            plans_dir / "territories.csv",
+            PLAN_HEADERS["territories"],
+            [
+                {
+                    "territory_id": t.territory_id,
+                    "territory_name": f"{t.region} {t.segment}",
+                    "region": t.region,
+                    "segment": t.segment,
+                }
+                for t in teams
+            ],
+        ),
+        "plans/teams": write_csv(
+            plans_dir / "teams.csv",
+            PLAN_HEADERS["teams"],
+            [
+                {
+                    "team_id": t.team_id,
+                    "team_name": t.name,
+                    "territory_id": t.territory_id,
+                    "region": t.region,
+                    "segment": t.segment,
+                    "manager_user_id": t.manager.user_id if t.manager else None,
+                }
+                for t in teams
+            ],
+        ),
     }
     memberships, assignments = [], []
     for person in org.people():
         if person.role not in ("ae", "manager"):
             continue
         for start, end, team_id in _team_periods(person, as_of):
-            memberships.append({"user_id": person.user_id, "team_id": team_id,
-                                "role": "account_executive" if person.role == "ae" else "manager",
-                                "valid_from": start, "valid_to": end})
-            if person.role == "ae":
-                assignments.append({
+            memberships.append(
+                {
                     "user_id": person.user_id,
-                    "plan_id": PLAN_BY_SEGMENT[org.teams[team_id].segment],
-                    "effective_from": max(start, settings.EPOCH), "effective_to": end})
-    assignments = [a for a in assignments
-                   if a["effective_to"] is None or a["effective_to"] > settings.EPOCH]
+                    "team_id": team_id,
+                    "role": "account_executive" if person.role == "ae" else "manager",
+                    "valid_from": start,
+                    "valid_to": end,
+                }
+            )
+            if person.role == "ae":
+                assignments.append(
+                    {
+                        "user_id": person.user_id,
+                        "plan_id": PLAN_BY_SEGMENT[org.teams[team_id].segment],
+                        "effective_from": max(start, settings.EPOCH),
+                        "effective_to": end,
+                    }
+                )
+    assignments = [a for a in assignments if a["effective_to"] is None or a["effective_to"] > settings.EPOCH]
     counts["plans/team_memberships"] = write_csv(
-        plans_dir / "team_memberships.csv", PLAN_HEADERS["team_memberships"], memberships)
+        plans_dir / "team_memberships.csv", PLAN_HEADERS["team_memberships"], memberships
+    )
     counts["plans/plan_assignments"] = write_csv(
-        plans_dir / "plan_assignments.csv", PLAN_HEADERS["plan_assignments"], assignments)
-    counts["plans/quotas"] = write_csv(plans_dir / "quotas.csv", PLAN_HEADERS["quotas"],
-                                       _quota_rows(org, as_of))
+        plans_dir / "plan_assignments.csv", PLAN_HEADERS["plan_assignments"], assignments
+    )
+    counts["plans/quotas"] = write_csv(
+        plans_dir / "quotas.csv", PLAN_HEADERS["quotas"], _quota_rows(org, as_of)
+    )
     (plans_dir / "comp_plans").mkdir(parents=True, exist_ok=True)
     for template in sorted(COMP_PLAN_TEMPLATES.glob("*.yaml")):
         shutil.copyfile(template, plans_dir / "comp_plans" / template.name)

@@ -58,8 +58,16 @@ PRODUCTS = (
     ("01t000000000003AAA", "SUPP", "Premium Support", 0.10),
     ("01t000000000004AAA", "IMPL", "Implementation Services", 0.05),
 )
-INDUSTRIES = ("Software", "Financial Services", "Healthcare", "Retail", "Manufacturing",
-              "Media", "Education", "Logistics")
+INDUSTRIES = (
+    "Software",
+    "Financial Services",
+    "Healthcare",
+    "Retail",
+    "Manufacturing",
+    "Media",
+    "Education",
+    "Logistics",
+)
 LEAD_SOURCES = ("Web", "Outbound", "Partner", "Event", "Referral")
 
 # Imperfections, at known small rates.
@@ -71,8 +79,13 @@ NULL_INDUSTRY_RATE = 0.1
 NULL_LEAD_SOURCE_RATE = 0.15
 
 # Finance behaviour per invoice.
-PAYMENT_BEHAVIOUR = (("on_time", 0.80), ("late", 0.09), ("partial", 0.06),
-                     ("written_off", 0.03), ("unpaid", 0.02))
+PAYMENT_BEHAVIOUR = (
+    ("on_time", 0.80),
+    ("late", 0.09),
+    ("partial", 0.06),
+    ("written_off", 0.03),
+    ("unpaid", 0.02),
+)
 REFUND_IN_WINDOW_RATE = 0.015
 REFUND_OUT_OF_WINDOW_RATE = 0.01
 CLAWBACK_WINDOW_DAYS = 90

@@ -63,8 +63,9 @@ class PartitionedCsvWriter:
             if next_month <= self.as_of:
                 self._buffer(table, f"{next_month:%Y-%m}", values)
 
-    def add_versions(self, table: str, versions: list[tuple[datetime, Mapping[str, Any]]],
-                     duplicate: bool = False) -> None:
+    def add_versions(
+        self, table: str, versions: list[tuple[datetime, Mapping[str, Any]]], duplicate: bool = False
+    ) -> None:
         """Write the last version of each day, as daily incremental extracts appended monthly would.
 
         A day's last version never changes once the day is over, so any as-of date on or after

@@ -44,9 +44,12 @@ def export_table_resource(exports_dir: str, spec: ExportTable) -> DltResource:
             if typed.num_rows:
                 yield typed
             if rejected.num_rows:
-                yield dlt.mark.with_hints(rejected, dlt.mark.make_hints(
-                    table_name=f"{spec.name}__rejected", write_disposition="append",
-                    primary_key=[]))
+                yield dlt.mark.with_hints(
+                    rejected,
+                    dlt.mark.make_hints(
+                        table_name=f"{spec.name}__rejected", write_disposition="append", primary_key=[]
+                    ),
+                )
 
     return files.with_name(f"{spec.name}_files") | read_files
 

@@ -29,8 +29,8 @@ def read_text_table(handle: IO[bytes]) -> pa.Table:
     return pacsv.read_csv(
         io.BytesIO(data),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header},
-            strings_can_be_null=True, null_values=[""]),
+            column_types={name: pa.string() for name in header}, strings_can_be_null=True, null_values=[""]
+        ),
     )
 
 
@@ -42,8 +42,7 @@ def _value_fits(value: str, target: pa.DataType) -> bool:
     return True
 
 
-def split_typed_and_rejected(text: pa.Table, spec: ExportTable, file_name: str
-                             ) -> tuple[pa.Table, pa.Table]:
+def split_typed_and_rejected(text: pa.Table, spec: ExportTable, file_name: str) -> tuple[pa.Table, pa.Table]:
     """Cast declared columns; return (typed rows, rejected rows as text with their reason)."""
     rows = text.num_rows
     text = text.append_column(SOURCE_FILE, pa.array([file_name] * rows, pa.string()))
@@ -52,8 +51,10 @@ def split_typed_and_rejected(text: pa.Table, spec: ExportTable, file_name: str
     reasons: list[str | None] = [None] * rows
     for column in spec.required:
         if column not in text.column_names:
-            raise ValueError(f"{file_name}: required column {column!r} is missing from the header; "
-                             f"the file must have the columns of a {spec.folder} export.")
+            raise ValueError(
+                f"{file_name}: required column {column!r} is missing from the header; "
+                f"the file must have the columns of a {spec.folder} export."
+            )
         for index in pc.indices_nonzero(pc.is_null(text[column])).to_pylist():
             reasons[index] = reasons[index] or f"{column} is required but empty"
     for column, target in spec.types.items():
@@ -64,11 +65,11 @@ def split_typed_and_rejected(text: pa.Table, spec: ExportTable, file_name: str
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             for index, value in enumerate(text[column].to_pylist()):
                 if value is not None and not _value_fits(value, target):
-                    reasons[index] = reasons[index] or (
-                        f"{column}={value!r} is not a valid {target}")
+                    reasons[index] = reasons[index] or (f"{column}={value!r} is not a valid {target}")
     rejected_mask = pa.array([reason is not None for reason in reasons])
     rejected = text.filter(rejected_mask).append_column(
-        REJECTED_REASON, pa.array([r for r in reasons if r is not None], pa.string()))
+        REJECTED_REASON, pa.array([r for r in reasons if r is not None], pa.string())
+    )
     typed = text.filter(pc.invert(rejected_mask))
     for column, target in spec.types.items():
         if column in typed.column_names:

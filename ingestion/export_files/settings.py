@@ -30,12 +30,17 @@ class ExportTable:
     required: tuple[str, ...] = ()
 
 
-_SF_AUDIT = {"CreatedDate": TIMESTAMP, "LastModifiedDate": TIMESTAMP,
-             "SystemModstamp": TIMESTAMP, "IsDeleted": BOOL}
+_SF_AUDIT = {
+    "CreatedDate": TIMESTAMP,
+    "LastModifiedDate": TIMESTAMP,
+    "SystemModstamp": TIMESTAMP,
+    "IsDeleted": BOOL,
+}
 
 
-def _sf(folder: str, types: dict[str, pa.DataType], cursor: str = "SystemModstamp",
-        required: tuple[str, ...] = ()) -> ExportTable:
+def _sf(
+    folder: str, types: dict[str, pa.DataType], cursor: str = "SystemModstamp", required: tuple[str, ...] = ()
+) -> ExportTable:
     name = "".join(f"_{c.lower()}" if c.isupper() else c for c in folder).lstrip("_")
     return ExportTable(folder, name, ("Id",), cursor, {**_SF_AUDIT, **types}, ("Id", *required))
 
@@ -45,41 +50,96 @@ CRM_TABLES: tuple[ExportTable, ...] = (
     _sf("User", {"IsActive": BOOL, "Hire_Date__c": DATE, "Termination_Date__c": DATE}),
     _sf("Account", {"NumberOfEmployees": INT}),
     _sf("Contact", {}, required=("AccountId",)),
-    _sf("Opportunity", {"Amount": MONEY, "ExpectedRevenue": MONEY, "Probability": INT,
-                        "CloseDate": DATE, "IsClosed": BOOL, "IsWon": BOOL,
-                        "Term_Months__c": INT},
-        required=("AccountId", "StageName", "CloseDate", "OwnerId")),
-    _sf("OpportunityHistory", {"Amount": MONEY, "ExpectedRevenue": MONEY, "Probability": INT,
-                               "CloseDate": DATE}, required=("OpportunityId", "StageName")),
+    _sf(
+        "Opportunity",
+        {
+            "Amount": MONEY,
+            "ExpectedRevenue": MONEY,
+            "Probability": INT,
+            "CloseDate": DATE,
+            "IsClosed": BOOL,
+            "IsWon": BOOL,
+            "Term_Months__c": INT,
+        },
+        required=("AccountId", "StageName", "CloseDate", "OwnerId"),
+    ),
+    _sf(
+        "OpportunityHistory",
+        {"Amount": MONEY, "ExpectedRevenue": MONEY, "Probability": INT, "CloseDate": DATE},
+        required=("OpportunityId", "StageName"),
+    ),
     _sf("OpportunityFieldHistory", {}, cursor="CreatedDate", required=("OpportunityId",)),
-    _sf("OpportunityLineItem", {"Quantity": MONEY, "UnitPrice": MONEY, "TotalPrice": MONEY},
-        required=("OpportunityId",)),
-    _sf("OpportunitySplit", {"SplitPercentage": MONEY, "SplitAmount": MONEY},
-        required=("OpportunityId", "SplitOwnerId")),
+    _sf(
+        "OpportunityLineItem",
+        {"Quantity": MONEY, "UnitPrice": MONEY, "TotalPrice": MONEY},
+        required=("OpportunityId",),
+    ),
+    _sf(
+        "OpportunitySplit",
+        {"SplitPercentage": MONEY, "SplitAmount": MONEY},
+        required=("OpportunityId", "SplitOwnerId"),
+    ),
     _sf("Task", {"ActivityDate": DATE}),
-    _sf("Event", {"ActivityDate": DATE, "StartDateTime": TIMESTAMP, "EndDateTime": TIMESTAMP,
-                  "DurationInMinutes": INT}),
+    _sf(
+        "Event",
+        {
+            "ActivityDate": DATE,
+            "StartDateTime": TIMESTAMP,
+            "EndDateTime": TIMESTAMP,
+            "DurationInMinutes": INT,
+        },
+    ),
 )
 
 _FIN_AUDIT = {"created_at": TIMESTAMP, "updated_at": TIMESTAMP}
 
 FINANCE_TABLES: tuple[ExportTable, ...] = (
-    ExportTable("customers", "customers", ("customer_id",), "updated_at", _FIN_AUDIT,
-                ("customer_id",)),
-    ExportTable("invoices", "invoices", ("invoice_id",), "updated_at",
-                {**_FIN_AUDIT, "invoice_date": DATE, "due_date": DATE, "total_amount": MONEY,
-                 "billing_period_start": DATE, "billing_period_end": DATE},
-                ("invoice_id", "customer_id", "invoice_date", "currency", "total_amount")),
-    ExportTable("invoice_lines", "invoice_lines", ("invoice_line_id",), "updated_at",
-                {**_FIN_AUDIT, "line_number": INT, "quantity": MONEY, "unit_price": MONEY,
-                 "amount": MONEY}, ("invoice_line_id", "invoice_id", "amount")),
-    ExportTable("payments", "payments", ("payment_id",), "updated_at",
-                {**_FIN_AUDIT, "payment_date": DATE, "amount": MONEY},
-                ("payment_id", "invoice_id", "payment_date", "amount")),
-    ExportTable("credit_notes", "credit_notes", ("credit_note_id",), "updated_at",
-                {**_FIN_AUDIT, "credit_date": DATE, "amount": MONEY},
-                ("credit_note_id", "invoice_id", "credit_date", "amount")),
-    ExportTable("fx_rates", "fx_rates", ("rate_date", "from_currency", "to_currency"),
-                "created_at", {"rate_date": DATE, "rate": RATE, "created_at": TIMESTAMP},
-                ("rate_date", "from_currency", "to_currency", "rate")),
+    ExportTable("customers", "customers", ("customer_id",), "updated_at", _FIN_AUDIT, ("customer_id",)),
+    ExportTable(
+        "invoices",
+        "invoices",
+        ("invoice_id",),
+        "updated_at",
+        {
+            **_FIN_AUDIT,
+            "invoice_date": DATE,
+            "due_date": DATE,
+            "total_amount": MONEY,
+            "billing_period_start": DATE,
+            "billing_period_end": DATE,
+        },
+        ("invoice_id", "customer_id", "invoice_date", "currency", "total_amount"),
+    ),
+    ExportTable(
+        "invoice_lines",
+        "invoice_lines",
+        ("invoice_line_id",),
+        "updated_at",
+        {**_FIN_AUDIT, "line_number": INT, "quantity": MONEY, "unit_price": MONEY, "amount": MONEY},
+        ("invoice_line_id", "invoice_id", "amount"),
+    ),
+    ExportTable(
+        "payments",
+        "payments",
+        ("payment_id",),
+        "updated_at",
+        {**_FIN_AUDIT, "payment_date": DATE, "amount": MONEY},
+        ("payment_id", "invoice_id", "payment_date", "amount"),
+    ),
+    ExportTable(
+        "credit_notes",
+        "credit_notes",
+        ("credit_note_id",),
+        "updated_at",
+        {**_FIN_AUDIT, "credit_date": DATE, "amount": MONEY},
+        ("credit_note_id", "invoice_id", "credit_date", "amount"),
+    ),
+    ExportTable(
+        "fx_rates",
+        "fx_rates",
+        ("rate_date", "from_currency", "to_currency"),
+        "created_at",
+        {"rate_date": DATE, "rate": RATE, "created_at": TIMESTAMP},
+        ("rate_date", "from_currency", "to_currency", "rate"),
+    ),
 )

@@ -20,21 +20,34 @@ from ingestion.export_files.settings import DATE, MONEY, ExportTable
 from ingestion.plans.comp_plans import PlanFileError, comp_plan_rows
 
 PLAN_TABLES: tuple[ExportTable, ...] = (
-    ExportTable("territories.csv", "territories", ("territory_id",), "territory_id", {},
-                ("territory_id", "region")),
-    ExportTable("teams.csv", "teams", ("team_id",), "team_id", {},
-                ("team_id", "territory_id")),
-    ExportTable("team_memberships.csv", "team_memberships", ("user_id", "team_id", "valid_from"),
-                "valid_from", {"valid_from": DATE, "valid_to": DATE},
-                ("user_id", "team_id", "role", "valid_from")),
-    ExportTable("quotas.csv", "quotas", ("user_id", "period_start"), "period_start",
-                {"period_start": DATE, "period_end": DATE, "quota_amount": MONEY,
-                 "ramp_pct": pa.decimal128(5, 2)},
-                ("user_id", "period_start", "period_end", "quota_amount", "currency")),
-    ExportTable("plan_assignments.csv", "plan_assignments",
-                ("user_id", "plan_id", "effective_from"), "effective_from",
-                {"effective_from": DATE, "effective_to": DATE},
-                ("user_id", "plan_id", "effective_from")),
+    ExportTable(
+        "territories.csv", "territories", ("territory_id",), "territory_id", {}, ("territory_id", "region")
+    ),
+    ExportTable("teams.csv", "teams", ("team_id",), "team_id", {}, ("team_id", "territory_id")),
+    ExportTable(
+        "team_memberships.csv",
+        "team_memberships",
+        ("user_id", "team_id", "valid_from"),
+        "valid_from",
+        {"valid_from": DATE, "valid_to": DATE},
+        ("user_id", "team_id", "role", "valid_from"),
+    ),
+    ExportTable(
+        "quotas.csv",
+        "quotas",
+        ("user_id", "period_start"),
+        "period_start",
+        {"period_start": DATE, "period_end": DATE, "quota_amount": MONEY, "ramp_pct": pa.decimal128(5, 2)},
+        ("user_id", "period_start", "period_end", "quota_amount", "currency"),
+    ),
+    ExportTable(
+        "plan_assignments.csv",
+        "plan_assignments",
+        ("user_id", "plan_id", "effective_from"),
+        "effective_from",
+        {"effective_from": DATE, "effective_to": DATE},
+        ("user_id", "plan_id", "effective_from"),
+    ),
 )
 
 
@@ -46,11 +59,17 @@ def read_plan_csv(plans_dir: Path, spec: ExportTable) -> pa.Table:
         typed, rejected = split_typed_and_rejected(read_text_table(handle), spec, spec.folder)
     if rejected.num_rows:
         problems = "; ".join(
-            f"line {line}: {reason}" for line, reason in zip(
+            f"line {line}: {reason}"
+            for line, reason in zip(
                 rejected["_source_line"].to_pylist()[:20],
-                rejected["_rejected_reason"].to_pylist()[:20], strict=True))
-        raise PlanFileError(f"{path}: {rejected.num_rows} bad row(s), nothing of this file was "
-                            f"loaded; fix them and rerun: {problems}")
+                rejected["_rejected_reason"].to_pylist()[:20],
+                strict=True,
+            )
+        )
+        raise PlanFileError(
+            f"{path}: {rejected.num_rows} bad row(s), nothing of this file was "
+            f"loaded; fix them and rerun: {problems}"
+        )
     return typed
 
 
@@ -70,31 +89,44 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
         yield _plan_table_resource(root, spec)
     plan_paths = sorted((root / "comp_plans").glob("*.yaml"))
 
-    @dlt.resource(name="comp_plans", write_disposition="merge",
-                  primary_key=["plan_id", "plan_version"],
-                  columns={"on_target_incentive": {"data_type": "decimal", "precision": 18,
-                                                   "scale": 2},
-                           "effective_from": {"data_type": "date"},
-                           "effective_to": {"data_type": "date"},
-                           **{f"weight_{kind}": {"data_type": "decimal", "precision": 9,
-                                                 "scale": 4}
-                              for kind in ("new_business", "expansion", "renewal")}})
+    @dlt.resource(
+        name="comp_plans",
+        write_disposition="merge",
+        primary_key=["plan_id", "plan_version"],
+        columns={
+            "on_target_incentive": {"data_type": "decimal", "precision": 18, "scale": 2},
+            "effective_from": {"data_type": "date"},
+            "effective_to": {"data_type": "date"},
+            **{
+                f"weight_{kind}": {"data_type": "decimal", "precision": 9, "scale": 4}
+                for kind in ("new_business", "expansion", "renewal")
+            },
+        },
+    )
     def comp_plans() -> Iterator[dict]:
         for path in plan_paths:
             yield comp_plan_rows(path)[0]
 
-    @dlt.resource(name="comp_plan_tiers", write_disposition="merge",
-                  primary_key=["plan_id", "plan_version", "tier_number"],
-                  columns={"rate": {"data_type": "decimal", "precision": 9, "scale": 6},
-                           "from_attainment": {"data_type": "decimal", "precision": 9, "scale": 4},
-                           "to_attainment": {"data_type": "decimal", "precision": 9, "scale": 4}})
+    @dlt.resource(
+        name="comp_plan_tiers",
+        write_disposition="merge",
+        primary_key=["plan_id", "plan_version", "tier_number"],
+        columns={
+            "rate": {"data_type": "decimal", "precision": 9, "scale": 6},
+            "from_attainment": {"data_type": "decimal", "precision": 9, "scale": 4},
+            "to_attainment": {"data_type": "decimal", "precision": 9, "scale": 4},
+        },
+    )
     def comp_plan_tiers() -> Iterator[dict]:
         for path in plan_paths:
             yield from comp_plan_rows(path)[1]
 
-    @dlt.resource(name="comp_plan_fx_rates", write_disposition="merge",
-                  primary_key=["plan_id", "plan_version", "from_currency"],
-                  columns={"rate": {"data_type": "decimal", "precision": 18, "scale": 6}})
+    @dlt.resource(
+        name="comp_plan_fx_rates",
+        write_disposition="merge",
+        primary_key=["plan_id", "plan_version", "from_currency"],
+        columns={"rate": {"data_type": "decimal", "precision": 18, "scale": 6}},
+    )
     def comp_plan_fx_rates() -> Iterator[dict]:
         for path in plan_paths:
             yield from comp_plan_rows(path)[2]

@@ -7,6 +7,7 @@ change it but any change of substance does.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -47,45 +48,65 @@ def load_comp_plan(path: Path) -> dict[str, Any]:
         raise PlanFileError(f"{path}: not valid YAML: {error}") from error
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     errors = sorted(validator.iter_errors(plan), key=lambda e: list(e.absolute_path))
     if errors:
         details = "; ".join(
-            f"at {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}"
-            for e in errors)
+            f"at {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors
+        )
         raise PlanFileError(f"{path}: does not match {SCHEMA_PATH.name}: {details}")
     tiers = plan["tiers"]
-    for previous, tier in zip(tiers, tiers[1:], strict=False):
+    for previous, tier in itertools.pairwise(tiers):
         if previous["to_attainment"] != tier["from_attainment"]:
             raise PlanFileError(
                 f"{path}: at tiers: tier from {tier['from_attainment']} does not start where the "
-                f"previous tier ends ({previous['to_attainment']}); tiers must be contiguous.")
+                f"previous tier ends ({previous['to_attainment']}); tiers must be contiguous."
+            )
     return plan
 
 
-def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]],
-                                        list[dict[str, Any]]]:
+def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """The plan's row (version, full body), one row per tier, one per fixed FX rate."""
     plan = load_comp_plan(path)
     version = plan_version(plan)
     plan_row = {
-        "plan_id": plan["plan_id"], "plan_version": version, "plan_name": plan["name"],
-        "effective_from": plan["effective_from"], "effective_to": plan.get("effective_to"),
-        "currency": plan["currency"], "quota_period": plan["quota_period"],
-        "on_target_incentive": plan["on_target_incentive"], "tier_mode": plan["tier_mode"],
-        "measure_basis": plan["measure"]["basis"], "payout_timing": plan["payout"]["timing"],
+        "plan_id": plan["plan_id"],
+        "plan_version": version,
+        "plan_name": plan["name"],
+        "effective_from": plan["effective_from"],
+        "effective_to": plan.get("effective_to"),
+        "currency": plan["currency"],
+        "quota_period": plan["quota_period"],
+        "on_target_incentive": plan["on_target_incentive"],
+        "tier_mode": plan["tier_mode"],
+        "measure_basis": plan["measure"]["basis"],
+        "payout_timing": plan["payout"]["timing"],
         "weight_new_business": plan["measure"].get("weights", {}).get("new_business", 1.0),
         "weight_expansion": plan["measure"].get("weights", {}).get("expansion", 1.0),
         "weight_renewal": plan["measure"].get("weights", {}).get("renewal", 1.0),
-        "plan_body": json.dumps(plan, sort_keys=True), "source_file": path.name,
+        "plan_body": json.dumps(plan, sort_keys=True),
+        "source_file": path.name,
     }
     tier_rows = [
-        {"plan_id": plan["plan_id"], "plan_version": version, "tier_number": number,
-         "from_attainment": tier["from_attainment"], "to_attainment": tier["to_attainment"],
-         "rate": tier["rate"]}
-        for number, tier in enumerate(plan["tiers"], start=1)]
+        {
+            "plan_id": plan["plan_id"],
+            "plan_version": version,
+            "tier_number": number,
+            "from_attainment": tier["from_attainment"],
+            "to_attainment": tier["to_attainment"],
+            "rate": tier["rate"],
+        }
+        for number, tier in enumerate(plan["tiers"], start=1)
+    ]
     fx_rows = [
-        {"plan_id": plan["plan_id"], "plan_version": version, "from_currency": currency,
-         "to_currency": plan["currency"], "rate": rate}
-        for currency, rate in sorted((plan.get("fx_rates") or {}).items())]
+        {
+            "plan_id": plan["plan_id"],
+            "plan_version": version,
+            "from_currency": currency,
+            "to_currency": plan["currency"],
+            "rate": rate,
+        }
+        for currency, rate in sorted((plan.get("fx_rates") or {}).items())
+    ]
     return plan_row, tier_rows, fx_rows

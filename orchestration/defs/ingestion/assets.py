@@ -1,6 +1,5 @@
 """Raw tables loaded by dlt: CRM exports, finance exports and plan files."""
 
-
 from collections.abc import Iterator
 
 import dagster as dg

@@ -12,8 +12,12 @@ def to_check_result(outcomes: list[ExpectationOutcome], rows: int) -> dg.AssetCh
     blocking_failed = [o for o in failed if o.severity == "blocking"]
     table = "\n".join(
         ["| expectation | column | severity | failing rows | sample |", "|---|---|---|---|---|"]
-        + [f"| {o.expectation} | {o.column or ''} | {o.severity} | {o.unexpected_count} | "
-           f"{', '.join(o.sample)} |" for o in failed])
+        + [
+            f"| {o.expectation} | {o.column or ''} | {o.severity} | {o.unexpected_count} | "
+            f"{', '.join(o.sample)} |"
+            for o in failed
+        ]
+    )
     return dg.AssetCheckResult(
         passed=not blocking_failed,
         severity=dg.AssetCheckSeverity.ERROR if blocking_failed else dg.AssetCheckSeverity.WARN,

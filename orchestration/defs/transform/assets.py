@@ -1,6 +1,5 @@
 """Every dbt model, seed and test as Dagster assets and checks, built with `dbt build`."""
 
-
 from collections.abc import Iterator
 
 import dagster as dg

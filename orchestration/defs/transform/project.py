@@ -12,7 +12,6 @@ from orchestration import settings
 
 @cache
 def dbt_project() -> DbtProject:
-    project = DbtProject(project_dir=settings.DBT_PROJECT_DIR,
-                         profiles_dir=settings.DBT_PROJECT_DIR)
+    project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
     project.prepare_if_dev()
     return project

@@ -21,5 +21,6 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str] | None:
         owner = dbt_resource_props.get("config", {}).get("meta", {}).get("owner") or (
-            dbt_resource_props.get("meta", {}).get("owner"))
+            dbt_resource_props.get("meta", {}).get("owner")
+        )
         return [owner] if owner else None

@@ -1,0 +1,18 @@
+-- Revenue splits of a deal sum to exactly 100 %; overlay splits may add beyond that.
+with
+
+splits as (
+    select * from {{ ref('stg_salesforce__opportunity_splits') }}
+    where not is_deleted and split_type = 'Revenue'
+),
+
+per_opportunity as (
+    select
+        opportunity_id,
+        sum(split_pct) as revenue_split_pct
+    from splits
+    group by opportunity_id
+)
+
+select * from per_opportunity
+where revenue_split_pct <> 100

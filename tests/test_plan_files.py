@@ -1,0 +1,64 @@
+"""Plan files load strictly: a bad plan names file, path and problem; versions ignore comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingestion.demo_company.plan_files import COMP_PLAN_TEMPLATES
+from ingestion.export_files.settings import ExportTable
+from ingestion.plans import PLAN_TABLES, read_plan_csv
+from ingestion.plans.comp_plans import PlanFileError, comp_plan_rows, load_comp_plan
+
+ENTERPRISE = COMP_PLAN_TEMPLATES / "ae-enterprise.yaml"
+
+
+def test_shipped_demo_plans_are_valid() -> None:
+    for path in COMP_PLAN_TEMPLATES.glob("*.yaml"):
+        assert load_comp_plan(path)["plan_id"] == path.stem
+
+
+def test_a_bad_plan_names_the_file_and_the_path(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(ENTERPRISE.read_text().replace("rate: 0.11", "rate: eleven"))
+    with pytest.raises(PlanFileError, match=r"bad.yaml: .*at tiers/1/rate: 'eleven' is not of type"):
+        load_comp_plan(bad)
+
+
+def test_gapped_tiers_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "gap.yaml"
+    bad.write_text(
+        ENTERPRISE.read_text().replace(
+            "{from_attainment: 1.0, to_attainment: 1.25", "{from_attainment: 1.1, to_attainment: 1.25"
+        )
+    )
+    with pytest.raises(PlanFileError, match="tiers must be contiguous"):
+        load_comp_plan(bad)
+
+
+def test_version_ignores_comments_and_key_order_but_not_substance(tmp_path: Path) -> None:
+    original = comp_plan_rows(ENTERPRISE)[0]["plan_version"]
+    reordered = tmp_path / "reordered.yaml"
+    lines = ENTERPRISE.read_text().splitlines()
+    body = [line for line in lines if not line.startswith("#")]
+    reordered.write_text("# a new comment\n" + "\n".join([body[1], body[0], *body[2:]]) + "\n")
+    assert comp_plan_rows(reordered)[0]["plan_version"] == original
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(ENTERPRISE.read_text().replace("rate: 0.14", "rate: 0.15"))
+    assert comp_plan_rows(changed)[0]["plan_version"] != original
+
+
+def test_a_quota_file_with_a_bad_row_loads_nothing_and_says_which_line(tmp_path: Path) -> None:
+    (tmp_path / "quotas.csv").write_text(
+        "user_id,period_start,period_end,quota_amount,currency,ramp_pct\n"
+        "005A,2025-01-01,2025-03-31,300000.00,USD,100.00\n"
+        "005B,2025-01-01,2025-03-31,lots,USD,100.00\n"
+    )
+    spec: ExportTable = next(t for t in PLAN_TABLES if t.name == "quotas")
+    with pytest.raises(
+        PlanFileError,
+        match=r"quotas.csv: 1 bad row\(s\), nothing of this file "
+        r"was loaded.*line 3: quota_amount='lots'",
+    ):
+        read_plan_csv(tmp_path, spec)
