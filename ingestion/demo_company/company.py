@@ -523,8 +523,12 @@ class DemoCompany:
                         {"OwnerId": successor.user_id},
                     )
                 )
+            # Billing knew pre-history customers before the CRM export window; others become
+            # customers when their first deal is won.
+            became_customer_at = account.created_at if account.is_initial_customer else account.first_won_at
             if account.first_won_at and not account.is_initial_customer:
                 events.append((account.first_won_at + timedelta(minutes=5), {"Type": "Customer"}))
+            if became_customer_at:
                 self.writer.add(
                     "finance/customers",
                     {
@@ -533,25 +537,10 @@ class DemoCompany:
                         "customer_name": account.name,
                         "currency": account.currency,
                         "country": COUNTRIES[account.currency],
-                        "created_at": account.first_won_at,
-                        "updated_at": account.first_won_at,
+                        "created_at": became_customer_at,
+                        "updated_at": became_customer_at,
                     },
-                    account.first_won_at,
-                )
-            elif account.is_initial_customer:
-                # Billing knew pre-history customers before the CRM export window.
-                self.writer.add(
-                    "finance/customers",
-                    {
-                        "customer_id": account.customer_id,
-                        "crm_account_id": account.account_id,
-                        "customer_name": account.name,
-                        "currency": account.currency,
-                        "country": COUNTRIES[account.currency],
-                        "created_at": account.created_at,
-                        "updated_at": account.created_at,
-                    },
-                    account.created_at,
+                    became_customer_at,
                 )
             events.sort(key=lambda item: item[0])
             state, versions = dict(base), []

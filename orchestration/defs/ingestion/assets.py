@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 from dagster_dlt import DagsterDltResource, dlt_assets
+from dlt.extract.source import DltSource
 
 from ingestion.export_files import crm_exports, finance_exports
 from ingestion.plans import plan_files
@@ -12,40 +13,31 @@ from orchestration.defs.ingestion.pipelines import warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
 
 
-@dlt_assets(
-    dlt_source=crm_exports(str(settings.exports_dir())),
-    dlt_pipeline=warehouse_pipeline("crm_exports", "raw_salesforce"),
-    name="crm_exports",
-    dagster_dlt_translator=RawTableTranslator("crm", "team:data-engineering"),
-    pool=settings.WAREHOUSE_POOL,
-)
-def crm_export_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
-    yield from dlt.run(context=context)
+def raw_table_assets(source: DltSource, dataset: str, group: str, owner: str) -> dg.AssetsDefinition:
+    """One asset per resource of `source`, loaded into `dataset` by a pipeline named after it."""
 
+    @dlt_assets(
+        dlt_source=source,
+        dlt_pipeline=warehouse_pipeline(source.name, dataset),
+        name=source.name,
+        dagster_dlt_translator=RawTableTranslator(group, owner),
+        pool=settings.WAREHOUSE_POOL,
+    )
+    def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
+        yield from dlt.run(context=context)
 
-@dlt_assets(
-    dlt_source=finance_exports(str(settings.exports_dir())),
-    dlt_pipeline=warehouse_pipeline("finance_exports", "raw_finance"),
-    name="finance_exports",
-    dagster_dlt_translator=RawTableTranslator("finance", "team:data-engineering"),
-    pool=settings.WAREHOUSE_POOL,
-)
-def finance_export_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
-    yield from dlt.run(context=context)
-
-
-@dlt_assets(
-    dlt_source=plan_files(str(settings.plans_dir())),
-    dlt_pipeline=warehouse_pipeline("plan_files", "raw_plans"),
-    name="plan_files",
-    dagster_dlt_translator=RawTableTranslator("plans", "team:sales-ops"),
-    pool=settings.WAREHOUSE_POOL,
-)
-def plan_file_assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
-    yield from dlt.run(context=context)
+    return load
 
 
 defs = dg.Definitions(
-    assets=[crm_export_assets, finance_export_assets, plan_file_assets],
+    assets=[
+        raw_table_assets(
+            crm_exports(str(settings.exports_dir())), "raw_salesforce", "crm", "team:data-engineering"
+        ),
+        raw_table_assets(
+            finance_exports(str(settings.exports_dir())), "raw_finance", "finance", "team:data-engineering"
+        ),
+        raw_table_assets(plan_files(str(settings.plans_dir())), "raw_plans", "plans", "team:sales-ops"),
+    ],
     resources={"dlt": DagsterDltResource()},
 )
