@@ -25,10 +25,6 @@ def month_starts(first: date, last: date) -> list[date]:
     return months
 
 
-def quarter_start(day: date) -> date:
-    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-
-
 def at_work_hours(day: date, rng: random.Random) -> datetime:
     """A timestamp on `day` during working hours (UTC)."""
     return datetime.combine(day, time(8)) + timedelta(minutes=rng.randrange(0, 10 * 60))

@@ -22,7 +22,7 @@ from ingestion.demo_company.calendar_utils import (
     month_starts,
     poisson,
 )
-from ingestion.demo_company.finance import bill_won_deal, split_evenly, write_fx_rates
+from ingestion.demo_company.finance import bill_won_deal, write_fx_rates
 from ingestion.demo_company.ids import sf_id
 from ingestion.demo_company.opportunities import draw_amount_cents, draw_term, simulate
 from ingestion.demo_company.org import Book, Org, build_org
@@ -177,14 +177,13 @@ class DemoCompany:
             if index < 8:
                 account.is_initial_customer = True
                 self.book_customers[book.book_number].append(account)
-                term = draw_term(rng)
                 annual = draw_amount_cents(rng, account.segment, "New Business", 12)
                 contract_end = settings.EPOCH + timedelta(days=rng.randrange(0, 365 * 2))
-                self._schedule_renewal(PendingRenewal(account, annual, contract_end), term)
+                self._schedule_renewal(PendingRenewal(account, annual, contract_end))
             else:
                 self.book_prospects[book.book_number].append(account)
 
-    def _schedule_renewal(self, renewal: PendingRenewal, _term: int = 12) -> None:
+    def _schedule_renewal(self, renewal: PendingRenewal) -> None:
         created = max(renewal.contract_end - timedelta(days=settings.RENEWAL_LEAD_DAYS), settings.EPOCH)
         self.renewals_by_month[created.replace(day=1)].append(renewal)
 
@@ -448,13 +447,7 @@ class DemoCompany:
         owner = account.book.occupant_on(life.closed_on)
         team = owner.team_on(life.closed_on)
         teammates = sorted(
-            {
-                b.occupant_on(life.closed_on).user_id
-                for b in self.org.books
-                if b.opened <= life.closed_on
-                and b.occupant_on(life.closed_on).team_on(life.closed_on) == team
-            }
-            - {owner.user_id}
+            {p.user_id for p in self.org.team_members_on(team, life.closed_on)} - {owner.user_id}
         )
         if not teammates:
             return
@@ -600,4 +593,4 @@ def generate(out_dir: Path, seed: int, as_of: date, scale: float) -> dict[str, i
     return counts
 
 
-__all__ = ["generate", "split_evenly"]
+__all__ = ["generate"]

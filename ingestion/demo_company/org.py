@@ -89,8 +89,7 @@ class Person:
         return sf_id("User", self.user_number)
 
     def team_on(self, day: date) -> str:
-        starts = [start for start, _ in self.teams]
-        return self.teams[max(bisect_right(starts, day) - 1, 0)][1]
+        return self.teams[max(bisect_right(self.teams, day, key=lambda t: t[0]) - 1, 0)][1]
 
 
 @dataclass(slots=True)
@@ -114,8 +113,7 @@ class Book:
     occupants: list[Person] = field(default_factory=list)
 
     def occupant_on(self, day: date) -> Person:
-        starts = [p.hire_date for p in self.occupants]
-        return self.occupants[max(bisect_right(starts, day) - 1, 0)]
+        return self.occupants[max(bisect_right(self.occupants, day, key=lambda p: p.hire_date) - 1, 0)]
 
     def handovers_between(self, start: date, end: date) -> list[tuple[date, Person, Person]]:
         """(day, leaver, successor) for each change of occupant after `start`, up to `end`."""
@@ -135,6 +133,23 @@ class Org:
     books: list[Book]
     leaders: list[Person]  # cro and rvps
     region_rvp: dict[str, Person]
+    _books_by_team: dict[str, list[Book]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Team moves stay inside a book's history, so index every team a book was ever in.
+        for book in self.books:
+            for team_id in {team for person in book.occupants for _, team in person.teams}:
+                self._books_by_team.setdefault(team_id, []).append(book)
+
+    def team_members_on(self, team_id: str, day: date) -> list[Person]:
+        """Account executives in `team_id` on `day`, in book order."""
+        members = []
+        for book in self._books_by_team.get(team_id, []):
+            if book.opened <= day:
+                person = book.occupant_on(day)
+                if person.team_on(day) == team_id:
+                    members.append(person)
+        return members
 
     def people(self) -> list[Person]:
         managers = [t.manager for t in self.teams.values() if t.manager]
@@ -236,7 +251,3 @@ def _staff_book(seed: int, book: Book, teams: dict[str, Team], horizon: date) ->
         occupant_index += 1
     if book.occupants:
         book.team_id = book.occupants[0].teams[0][1]
-
-
-def book_team_on(book: Book, day: date) -> str:
-    return book.occupant_on(day).team_on(day)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ingestion.demo_company import settings
-from ingestion.demo_company.calendar_utils import add_months, month_starts, quarter_start
+from ingestion.demo_company.calendar_utils import add_months, month_starts
 from ingestion.demo_company.org import Org, Person
 from ingestion.demo_company.schemas import PLAN_HEADERS
 from ingestion.demo_company.writer import cents, write_csv
@@ -49,7 +49,7 @@ def _quota_rows(org: Org, as_of: date) -> list[dict[str, object]]:
                 # A quota is set at the quarter's start, or on the hire date within it.
                 set_on = max(quarter, person.hire_date)
                 left = person.leave_date and person.leave_date <= quarter
-                if quarter != quarter_start(quarter) or left or set_on > min(quarter_end, as_of):
+                if left or set_on > min(quarter_end, as_of):
                     continue
                 segment = org.teams[person.team_on(set_on)].segment
                 months = [add_months(quarter, i) for i in range(3)]
