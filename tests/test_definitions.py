@@ -28,6 +28,10 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
     assert {"raw_opportunity_expectations", "fct_opportunities_expectations"} <= check_names
     assert graph.get(dg.AssetKey(["pipeline", "fct_opportunities"])).group_name == "pipeline"
     assert graph.get(dg.AssetKey(["raw_salesforce", "account"])).group_name == "crm"
+    # Owners come from dbt's meta.dagster.owners, descriptions from the dbt docs.
+    compensation = graph.get(dg.AssetKey(["compensation", "fct_crediting_events"]))
+    assert compensation.owners == ["team:comp-admin"]
+    assert "Crediting events for compensation" in (compensation.description or "")
     schedule = defs.get_schedule_def("daily_full_run")
     assert schedule.cron_schedule == "0 6 * * *"
     assert schedule.job_name == "full_run"

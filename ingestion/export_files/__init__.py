@@ -18,11 +18,7 @@ from dlt.extract.resource import DltResource
 from dlt.sources.filesystem import filesystem
 
 from ingestion.export_files.reader import read_text_table, split_typed_and_rejected
-from ingestion.export_files.settings import CRM_TABLES, FINANCE_TABLES, ExportTable
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+from ingestion.export_files.settings import CRM_TABLES, FINANCE_TABLES, SNAKE_CASE, ExportTable
 
 
 def export_table_resource(exports_dir: str, spec: ExportTable) -> DltResource:
@@ -32,9 +28,9 @@ def export_table_resource(exports_dir: str, spec: ExportTable) -> DltResource:
 
     @dlt.transformer(
         name=spec.name,
-        primary_key=[_snake(c).replace("__", "_") for c in spec.primary_key],
+        primary_key=[SNAKE_CASE.normalize_identifier(c) for c in spec.primary_key],
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-        columns={_snake(spec.cursor): {"dedup_sort": "desc"}},
+        columns={SNAKE_CASE.normalize_identifier(spec.cursor): {"dedup_sort": "desc"}},
     )
     def read_files(items: Sequence[FileItemDict]) -> Iterator[object]:
         for item in items:

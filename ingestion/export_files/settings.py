@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+# dlt's own naming, so table names and key hints match the columns dlt creates.
+SNAKE_CASE = NamingConvention()
 
 MONEY = pa.decimal128(18, 2)
 RATE = pa.decimal128(18, 6)
@@ -41,8 +45,14 @@ _SF_AUDIT = {
 def _sf(
     folder: str, types: dict[str, pa.DataType], cursor: str = "SystemModstamp", required: tuple[str, ...] = ()
 ) -> ExportTable:
-    name = "".join(f"_{c.lower()}" if c.isupper() else c for c in folder).lstrip("_")
-    return ExportTable(folder, name, ("Id",), cursor, {**_SF_AUDIT, **types}, ("Id", *required))
+    return ExportTable(
+        folder,
+        SNAKE_CASE.normalize_identifier(folder),
+        ("Id",),
+        cursor,
+        {**_SF_AUDIT, **types},
+        ("Id", *required),
+    )
 
 
 CRM_TABLES: tuple[ExportTable, ...] = (

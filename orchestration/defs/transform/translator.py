@@ -1,4 +1,5 @@
-"""Groups, owners and descriptions of dbt assets come from dbt itself, never from model names."""
+"""Groups come from dbt's folder path (fqn), never from model names; owners and descriptions are
+read by dagster-dbt itself from `meta.dagster.owners` and the dbt docs."""
 
 from __future__ import annotations
 
@@ -18,9 +19,3 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         if len(fqn) >= 4 and fqn[1] == "marts":
             return fqn[2]
         return fqn[1] if len(fqn) >= 3 else None
-
-    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str] | None:
-        owner = dbt_resource_props.get("config", {}).get("meta", {}).get("owner") or (
-            dbt_resource_props.get("meta", {}).get("owner")
-        )
-        return [owner] if owner else None

@@ -72,8 +72,7 @@ credited as (
         on credits.opportunity_id = opportunities.opportunity_id
     left join fx_rates
         on opportunities.currency_code = fx_rates.currency_code
-        and opportunities.close_date >= fx_rates.valid_from
-        and (fx_rates.valid_to is null or opportunities.close_date < fx_rates.valid_to)
+        and {{ is_valid_on('opportunities.close_date', 'fx_rates') }}
 ),
 
 final as (
@@ -98,8 +97,7 @@ final as (
     from credited
     left join memberships
         on credited.user_id = memberships.user_id
-        and credited.credit_date >= memberships.valid_from
-        and (memberships.valid_to is null or credited.credit_date < memberships.valid_to)
+        and {{ is_valid_on('credited.credit_date', 'memberships') }}
 )
 
 select * from final

@@ -47,8 +47,7 @@ credited_under_plan as (
     from credited_bookings
     inner join assignments
         on credited_bookings.user_id = assignments.user_id
-        and credited_bookings.credit_date >= assignments.effective_from
-        and (assignments.effective_to is null or credited_bookings.credit_date < assignments.effective_to)
+        and {{ is_valid_on('credited_bookings.credit_date', 'assignments', 'effective_from', 'effective_to') }}
     inner join current_plan_versions as plans
         on assignments.plan_id = plans.plan_id
         and plans.version_rank = 1

@@ -74,12 +74,10 @@ final as (
         on opportunities.opportunity_id = stages_entered.opportunity_id
     left join fx_rates
         on opportunities.currency_code = fx_rates.currency_code
-        and opportunities.reference_date >= fx_rates.valid_from
-        and (fx_rates.valid_to is null or opportunities.reference_date < fx_rates.valid_to)
+        and {{ is_valid_on('opportunities.reference_date', 'fx_rates') }}
     left join memberships
         on opportunities.owner_id = memberships.user_id
-        and opportunities.reference_date >= memberships.valid_from
-        and (memberships.valid_to is null or opportunities.reference_date < memberships.valid_to)
+        and {{ is_valid_on('opportunities.reference_date', 'memberships') }}
 )
 
 select * from final

@@ -29,9 +29,13 @@ bookings_per_period as (
     group by quotas.quota_id
 ),
 
+-- The team a quota belongs to: the rep's team on the period start, or on the hire date when
+-- the rep joined during the period.
 with_elapsed_share as (
     select
         quotas.*,
+        users.user_name as rep_name,
+        greatest(quotas.period_start, coalesce(users.hire_date, quotas.period_start)) as team_date,
         case
             when {{ as_of_date() }} > quotas.period_end then cast(1 as decimal(18, 6))
             when {{ as_of_date() }} < quotas.period_start then cast(0 as decimal(18, 6))
@@ -39,13 +43,15 @@ with_elapsed_share as (
                            dbt.datediff('quotas.period_start', 'quotas.period_end', 'day') ~ ' + 1') }}
         end as elapsed_share
     from quotas
+    left join users
+        on quotas.user_id = users.user_id
 ),
 
 final as (
     select
         quotas.quota_id,
         quotas.user_id,
-        users.user_name as rep_name,
+        quotas.rep_name,
         memberships.team_id,
         memberships.team_name,
         memberships.territory_id,
@@ -62,13 +68,9 @@ final as (
     from with_elapsed_share as quotas
     inner join bookings_per_period
         on quotas.quota_id = bookings_per_period.quota_id
-    left join users
-        on quotas.user_id = users.user_id
     left join memberships
         on quotas.user_id = memberships.user_id
-        and greatest(quotas.period_start, coalesce(users.hire_date, quotas.period_start)) >= memberships.valid_from
-        and (memberships.valid_to is null
-             or greatest(quotas.period_start, coalesce(users.hire_date, quotas.period_start)) < memberships.valid_to)
+        and {{ is_valid_on('quotas.team_date', 'memberships') }}
 )
 
 select * from final
