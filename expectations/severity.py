@@ -9,8 +9,10 @@ import great_expectations as gx
 Severity = Literal["blocking", "warning"]
 
 
-def with_severity(
-    expectation: gx.expectations.Expectation, severity: Severity
-) -> gx.expectations.Expectation:
-    expectation.meta = {**(expectation.meta or {}), "severity": severity}
-    return expectation
+def suite_with_severities(
+    name: str, expectations: list[tuple[gx.expectations.Expectation, Severity]]
+) -> gx.ExpectationSuite:
+    """A suite whose expectations each carry their severity in `meta`."""
+    for expectation, severity in expectations:
+        expectation.meta = {**(expectation.meta or {}), "severity": severity}
+    return gx.ExpectationSuite(name=name, expectations=[e for e, _ in expectations])

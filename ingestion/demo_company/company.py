@@ -24,7 +24,7 @@ from ingestion.demo_company.calendar_utils import (
 )
 from ingestion.demo_company.finance import bill_won_deal, write_fx_rates
 from ingestion.demo_company.ids import sf_id
-from ingestion.demo_company.opportunities import draw_amount_cents, draw_term, simulate
+from ingestion.demo_company.opportunities import OpportunityLife, draw_amount_cents, draw_term, simulate
 from ingestion.demo_company.org import Book, Org, build_org
 from ingestion.demo_company.plan_files import write_plan_files
 from ingestion.demo_company.schemas import CRM_HEADERS, FINANCE_HEADERS
@@ -369,7 +369,9 @@ class DemoCompany:
             self.writer.add_versions("crm/OpportunityLineItem", versions)
         return final
 
-    def _write_activities(self, life, opp_id: str, account: AccountState, rng: random.Random) -> None:
+    def _write_activities(
+        self, life: OpportunityLife, opp_id: str, account: AccountState, rng: random.Random
+    ) -> None:
         start, end = life.created_at.date(), life.events[-1].at.date()
         span = max((end - start).days, 1)
         for kind in ("Task",) * (1 + poisson(rng, 2.0)) + ("Event",) * poisson(rng, 0.8):
@@ -439,7 +441,12 @@ class DemoCompany:
         )
 
     def _write_splits(
-        self, life, opp_id: str, account: AccountState, closed_at: datetime, rng: random.Random
+        self,
+        life: OpportunityLife,
+        opp_id: str,
+        account: AccountState,
+        closed_at: datetime,
+        rng: random.Random,
     ) -> None:
         """Team-selling deals split revenue 60/40 with a teammate; others carry no split rows."""
         if account.segment != "Enterprise" or rng.random() >= 0.25:
