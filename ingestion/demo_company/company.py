@@ -411,7 +411,7 @@ class DemoCompany:
     def _on_won(
         self,
         account: AccountState,
-        life,
+        life: OpportunityLife,
         opp_id: str,
         line_items: list[tuple[str, str, int]],
         rng: random.Random,
