@@ -8,6 +8,7 @@ tables are replaced on each load (the files are the truth), except comp plans, w
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,6 +89,8 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
     for spec in PLAN_TABLES:
         yield _plan_table_resource(root, spec)
     plan_paths = sorted((root / "comp_plans").glob("*.yaml"))
+    # Each plan is parsed and validated once, on first use, for all three of its tables.
+    parsed_plan = functools.cache(comp_plan_rows)
 
     @dlt.resource(
         name="comp_plans",
@@ -105,7 +108,7 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
     )
     def comp_plans() -> Iterator[dict]:
         for path in plan_paths:
-            yield comp_plan_rows(path)[0]
+            yield parsed_plan(path)[0]
 
     @dlt.resource(
         name="comp_plan_tiers",
@@ -119,7 +122,7 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
     )
     def comp_plan_tiers() -> Iterator[dict]:
         for path in plan_paths:
-            yield from comp_plan_rows(path)[1]
+            yield from parsed_plan(path)[1]
 
     @dlt.resource(
         name="comp_plan_fx_rates",
@@ -129,7 +132,7 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
     )
     def comp_plan_fx_rates() -> Iterator[dict]:
         for path in plan_paths:
-            yield from comp_plan_rows(path)[2]
+            yield from parsed_plan(path)[2]
 
     yield comp_plans
     yield comp_plan_tiers
