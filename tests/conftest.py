@@ -33,3 +33,33 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    """The local PostgreSQL (127.0.0.1:5432, trust auth). Skips without it, except in CI, where it fails."""
+    import psycopg2
+
+    dsn = os.environ.get("SALESOPS_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    try:
+        psycopg2.connect(dsn, connect_timeout=3).close()
+    except psycopg2.OperationalError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI and is not reachable at {dsn!r}: {error}")
+        pytest.skip(f"PostgreSQL not reachable at {dsn!r} ({error}); .ci/run starts it")
+    return dsn
+
+
+@pytest.fixture
+def pg_schema(postgres_dsn: str) -> Iterator[str]:
+    """A fresh, uniquely named schema, dropped afterwards."""
+    import uuid
+
+    import psycopg2
+
+    name = f"test_{uuid.uuid4().hex[:10]}"
+    with psycopg2.connect(postgres_dsn) as con, con.cursor() as cur:
+        cur.execute(f"create schema {name}")
+    yield name
+    with psycopg2.connect(postgres_dsn) as con, con.cursor() as cur:
+        cur.execute(f"drop schema {name} cascade")

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from ingestion.export_files.reader import read_text_table, split_typed_and_rejected
-from ingestion.export_files.settings import CRM_TABLES
+from ingestion.contracts import split_typed_and_rejected
+from ingestion.export_files.reader import read_text_table
+from ingestion.salesforce.objects import CRM_TABLES
 
 OPPORTUNITY = next(spec for spec in CRM_TABLES if spec.name == "opportunity")
 CSV = (

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.contracts import TableContract
 from ingestion.demo_company.plan_files import COMP_PLAN_TEMPLATES
-from ingestion.export_files.settings import ExportTable
 from ingestion.plans import PLAN_TABLES, read_plan_csv
 from ingestion.plans.comp_plans import PlanFileError, comp_plan_rows, load_comp_plan
 
@@ -55,7 +55,7 @@ def test_a_quota_file_with_a_bad_row_loads_nothing_and_says_which_line(tmp_path:
         "005A,2025-01-01,2025-03-31,300000.00,USD,100.00\n"
         "005B,2025-01-01,2025-03-31,lots,USD,100.00\n"
     )
-    spec: ExportTable = next(t for t in PLAN_TABLES if t.name == "quotas")
+    spec: TableContract = next(t for t in PLAN_TABLES if t.name == "quotas")
     with pytest.raises(
         PlanFileError,
         match=r"quotas.csv: 1 bad row\(s\), nothing of this file "

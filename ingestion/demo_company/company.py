@@ -27,9 +27,10 @@ from ingestion.demo_company.ids import sf_id
 from ingestion.demo_company.opportunities import OpportunityLife, draw_amount_cents, draw_term, simulate
 from ingestion.demo_company.org import Book, Org, build_org
 from ingestion.demo_company.plan_files import write_plan_files
-from ingestion.demo_company.schemas import CRM_HEADERS, FINANCE_HEADERS
 from ingestion.demo_company.users import write_users_and_roles
 from ingestion.demo_company.writer import PartitionedCsvWriter, cents, publish
+from ingestion.finance.columns import FINANCE_COLUMNS
+from ingestion.salesforce.fields import SOBJECT_FIELDS
 
 COUNTRIES = {"USD": "United States", "EUR": "Germany", "GBP": "United Kingdom", "AUD": "Australia"}
 COMPANY_WORDS = (
@@ -578,8 +579,8 @@ def generate(out_dir: Path, seed: int, as_of: date, scale: float) -> dict[str, i
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-staging-", dir=out_dir.parent))
     try:
-        headers = {f"crm/{k}": v for k, v in CRM_HEADERS.items()}
-        headers.update({f"finance/{k}": v for k, v in FINANCE_HEADERS.items()})
+        headers = {f"crm/{k}": v for k, v in SOBJECT_FIELDS.items()}
+        headers.update({f"finance/{k}": v for k, v in FINANCE_COLUMNS.items()})
         writer = PartitionedCsvWriter(staging, as_of, headers)
         org = build_org(seed, scale, as_of)
         company = DemoCompany(seed, as_of, org, writer)

@@ -16,16 +16,16 @@ import dlt
 import pyarrow as pa
 from dlt.extract.resource import DltResource
 
-from ingestion.export_files.reader import read_text_table, split_typed_and_rejected
-from ingestion.export_files.settings import DATE, MONEY, ExportTable
+from ingestion.contracts import DATE, MONEY, TableContract, split_typed_and_rejected
+from ingestion.export_files.reader import read_text_table
 from ingestion.plans.comp_plans import PlanFileError, comp_plan_rows
 
-PLAN_TABLES: tuple[ExportTable, ...] = (
-    ExportTable(
+PLAN_TABLES: tuple[TableContract, ...] = (
+    TableContract(
         "territories.csv", "territories", ("territory_id",), "territory_id", {}, ("territory_id", "region")
     ),
-    ExportTable("teams.csv", "teams", ("team_id",), "team_id", {}, ("team_id", "territory_id")),
-    ExportTable(
+    TableContract("teams.csv", "teams", ("team_id",), "team_id", {}, ("team_id", "territory_id")),
+    TableContract(
         "team_memberships.csv",
         "team_memberships",
         ("user_id", "team_id", "valid_from"),
@@ -33,7 +33,7 @@ PLAN_TABLES: tuple[ExportTable, ...] = (
         {"valid_from": DATE, "valid_to": DATE},
         ("user_id", "team_id", "role", "valid_from"),
     ),
-    ExportTable(
+    TableContract(
         "quotas.csv",
         "quotas",
         ("user_id", "period_start"),
@@ -41,7 +41,7 @@ PLAN_TABLES: tuple[ExportTable, ...] = (
         {"period_start": DATE, "period_end": DATE, "quota_amount": MONEY, "ramp_pct": pa.decimal128(5, 2)},
         ("user_id", "period_start", "period_end", "quota_amount", "currency"),
     ),
-    ExportTable(
+    TableContract(
         "plan_assignments.csv",
         "plan_assignments",
         ("user_id", "plan_id", "effective_from"),
@@ -52,12 +52,12 @@ PLAN_TABLES: tuple[ExportTable, ...] = (
 )
 
 
-def read_plan_csv(plans_dir: Path, spec: ExportTable) -> pa.Table:
-    path = plans_dir / spec.folder
+def read_plan_csv(plans_dir: Path, spec: TableContract) -> pa.Table:
+    path = plans_dir / spec.origin
     if not path.exists():
-        raise PlanFileError(f"{path}: plan file is missing; every plans folder needs {spec.folder}.")
+        raise PlanFileError(f"{path}: plan file is missing; every plans folder needs {spec.origin}.")
     with path.open("rb") as handle:
-        typed, rejected = split_typed_and_rejected(read_text_table(handle), spec, spec.folder)
+        typed, rejected = split_typed_and_rejected(read_text_table(handle), spec, spec.origin)
     if rejected.num_rows:
         problems = "; ".join(
             f"line {line}: {reason}"
@@ -74,7 +74,7 @@ def read_plan_csv(plans_dir: Path, spec: ExportTable) -> pa.Table:
     return typed
 
 
-def _plan_table_resource(plans_dir: Path, spec: ExportTable) -> DltResource:
+def _plan_table_resource(plans_dir: Path, spec: TableContract) -> DltResource:
     @dlt.resource(name=spec.name, write_disposition="replace", primary_key=list(spec.primary_key))
     def plan_table() -> Iterator[pa.Table]:
         yield read_plan_csv(plans_dir, spec)

@@ -1,0 +1,143 @@
+"""Data contracts of raw tables: declared types, keys and required fields, and the split of incoming
+rows into those that honour them and those that go to `<table>__rejected` with the reason.
+
+Every source reads its rows as text first, then declared columns are cast in bulk. Only when a bulk
+cast fails does it look value by value, to name the rows that broke it. Columns not declared load
+as text, so a new column evolves the table instead of failing the load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import dlt
+import pyarrow as pa
+import pyarrow.compute as pc
+from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+# dlt's own naming, so table names and key hints match the columns dlt creates.
+SNAKE_CASE = NamingConvention()
+
+MONEY = pa.decimal128(18, 2)
+RATE = pa.decimal128(18, 6)
+DATE = pa.date32()
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+BOOL = pa.bool_()
+INT = pa.int64()
+
+SOURCE_FILE = "_source_file"
+SOURCE_LINE = "_source_line"
+REJECTED_REASON = "_rejected_reason"
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """One raw table: rows from `origin` (a file folder or an API object) load into table `name`."""
+
+    origin: str
+    name: str
+    primary_key: tuple[str, ...]
+    cursor: str  # newest version of a key wins, by this column
+    types: dict[str, pa.DataType] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Declared columns, keys first."""
+        return tuple(dict.fromkeys([*self.primary_key, *self.required, *self.types]))
+
+    def resource_hints(self) -> dict[str, Any]:
+        """dlt resource hints every source of this table uses: merge on its key, newest cursor wins."""
+        return {
+            "name": self.name,
+            "primary_key": [SNAKE_CASE.normalize_identifier(c) for c in self.primary_key],
+            "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
+            "columns": {SNAKE_CASE.normalize_identifier(self.cursor): {"dedup_sort": "desc"}},
+        }
+
+
+def _value_fits(value: str, target: pa.DataType) -> bool:
+    try:
+        pa.array([value], pa.string()).cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
+
+
+def text_table(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pa.Table:
+    """API records as a text table with `columns` first, then any other field the records carry.
+
+    JSON booleans become `true`/`false` and numbers their JSON text, which the bulk casts read back.
+    """
+    names = list(dict.fromkeys([*columns, *(key for record in records for key in record)]))
+
+    def as_text(value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    return pa.table({name: pa.array([as_text(r.get(name)) for r in records], pa.string()) for name in names})
+
+
+def split_typed_and_rejected(
+    text: pa.Table, spec: TableContract, origin: str, first_line: int = 2
+) -> tuple[pa.Table, pa.Table]:
+    """Cast declared columns; return (typed rows, rejected rows as text with their reason).
+
+    `origin` and `first_line` say where the rows came from (a file and the line of its first data
+    row, 2 after a CSV header; or an API request and the row's position in the page).
+    """
+    rows = text.num_rows
+    reasons: list[str | None] = [None] * rows
+    for column in spec.required:
+        if column not in text.column_names:
+            raise ValueError(
+                f"{origin}: required column {column!r} is missing; "
+                f"the data must have the columns of a {spec.origin} record."
+            )
+        for index in pc.indices_nonzero(pc.is_null(text[column])).to_pylist():
+            reasons[index] = reasons[index] or f"{column} is required but empty"
+    for column, target in spec.types.items():
+        if column not in text.column_names:
+            continue
+        try:
+            text[column].cast(target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            for index, value in enumerate(text[column].to_pylist()):
+                if value is not None and not _value_fits(value, target):
+                    reasons[index] = reasons[index] or (f"{column}={value!r} is not a valid {target}")
+    rejected_mask = pa.array([reason is not None for reason in reasons])
+    rejected = text.filter(rejected_mask)
+    # Rejected rows say where they came from, so whoever fixes the source can find them.
+    lines = pc.filter(pa.array(range(first_line, rows + first_line), pa.int64()), rejected_mask)
+    rejected = (
+        rejected.append_column(SOURCE_FILE, pa.array([origin] * rejected.num_rows, pa.string()))
+        .append_column(SOURCE_LINE, lines)
+        .append_column(REJECTED_REASON, pa.array([r for r in reasons if r is not None], pa.string()))
+    )
+    typed = text.filter(pc.invert(rejected_mask))
+    for column, target in spec.types.items():
+        if column in typed.column_names:
+            position = typed.column_names.index(column)
+            typed = typed.set_column(position, column, typed[column].cast(target))
+    # Required fields hold no nulls now; saying so matches dlt's non-nullable primary keys.
+    schema = pa.schema([f.with_nullable(f.name not in spec.required) for f in typed.schema])
+    return typed.cast(schema), rejected
+
+
+def contracted_items(text: pa.Table, spec: TableContract, origin: str, first_line: int = 2) -> Iterator[Any]:
+    """The typed rows for the resource's own table, then the rejected rows for `<table>__rejected`."""
+    typed, rejected = split_typed_and_rejected(text, spec, origin, first_line)
+    if typed.num_rows:
+        yield typed
+    if rejected.num_rows:
+        yield dlt.mark.with_hints(
+            rejected,
+            dlt.mark.make_hints(
+                table_name=f"{spec.name}__rejected", write_disposition="append", primary_key=[]
+            ),
+        )
