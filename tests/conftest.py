@@ -36,6 +36,16 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo company's export files (crm/, finance/, plans/), for the connector tests."""
+    from ingestion.demo_company.company import generate
+
+    out = tmp_path_factory.mktemp("demo_exports")
+    generate(out, seed=7, as_of=date(2026, 3, 31), scale=0.05)
+    return out
+
+
+@pytest.fixture(scope="session")
 def postgres_dsn() -> str:
     """The local PostgreSQL (127.0.0.1:5432, trust auth). Skips without it, except in CI, where it fails."""
     import psycopg2

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import dlt
 import psycopg2
 import pyarrow as pa
-import pytest
 
-from ingestion.demo_company.company import generate
 from ingestion.finance.columns import FINANCE_COLUMNS
 from ingestion.finance.erp_database import finance_database
 from ingestion.finance.tables import FINANCE_TABLES
@@ -57,17 +54,10 @@ def _load_erp(dsn: str, schema: str, finance_dir: Path) -> None:
             cur.copy_expert(copy, buffer)
 
 
-@pytest.fixture(scope="module")
-def demo_finance(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("erp_demo")
-    generate(out, seed=11, as_of=date(2026, 3, 31), scale=0.05)
-    return out / "finance"
-
-
 def test_erp_database_ingests_incrementally_and_quarantines_bad_rows(
-    postgres_dsn: str, pg_schema: str, demo_finance: Path, tmp_path: Path
+    postgres_dsn: str, pg_schema: str, demo_exports: Path, tmp_path: Path
 ) -> None:
-    _load_erp(postgres_dsn, pg_schema, demo_finance)
+    _load_erp(postgres_dsn, pg_schema, demo_exports / "finance")
     url = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
     warehouse = tmp_path / "warehouse.duckdb"
     pipeline = dlt.pipeline(

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import dlt
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from ingestion.demo_company.company import generate
 from ingestion.http import SourceAuthError
 from ingestion.salesforce import salesforce
 from tests.fake_apis.salesforce import FakeSalesforce, org_from_exports
@@ -18,19 +16,12 @@ from tests.fake_apis.server import Reply
 from tests.raw_tables import row_counts, table_rows
 
 
-@pytest.fixture(scope="module")
-def demo_crm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sf_demo")
-    generate(out, seed=7, as_of=date(2026, 3, 31), scale=0.05)
-    return out / "crm"
-
-
 @pytest.fixture
-def org(demo_crm: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSalesforce]:
+def org(demo_exports: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSalesforce]:
     # dlt's retry settings, read at run time: tests wait milliseconds, not seconds.
     monkeypatch.setenv("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.001")
     monkeypatch.setenv("RUNTIME__REQUEST_MAX_RETRY_DELAY", "2")
-    server = FakeSalesforce(org_from_exports(demo_crm), page_size=200)
+    server = FakeSalesforce(org_from_exports(demo_exports / "crm"), page_size=200)
     yield server
     server.close()
 

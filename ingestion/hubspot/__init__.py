@@ -1,0 +1,192 @@
+"""HubSpot CRM v3 source: owners, companies, contacts, deals with their company associations and
+property history, deal pipelines and stages, and activities (calls, meetings, tasks).
+
+Objects are read incrementally through the search API on their last-modified property: each run
+searches the window from the previous run's end, less a lookback (the search index trails writes
+by seconds to minutes), to the run's start. Archived records are listed separately
+(`archived=true`) and kept, flagged `archived`. Deals changed in the window also bring their
+property history (stage, amount, close date, owner: the deal's life, like Salesforce's
+OpportunityHistory) and their company associations. Everything lands in `raw_hubspot`; staging maps
+it onto the same entities as Salesforce.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import dlt
+import pyarrow as pa
+from dlt.extract.resource import DltResource
+
+from ingestion.contracts import REJECTED_REASON, TableContract, contracted_items, text_table
+from ingestion.hubspot.api import HubSpotApi, Record
+from ingestion.hubspot.objects import DEALS, HISTORY_PROPERTIES, OWNERS, SEARCHED_OBJECTS, CrmObject
+
+BATCH = 100  # the batch read and association APIs take at most 100 ids per call
+
+
+def _flat(record: Record) -> Record:
+    return {"id": record["id"], "archived": record.get("archived", False), **record.get("properties", {})}
+
+
+def _table_items(rows: list[Record], spec: TableContract, where: str) -> Iterator[Any]:
+    if rows:
+        yield from contracted_items(text_table(rows, spec.columns), spec, where, first_line=1)
+
+
+def _changed_deal_ids(items: Any) -> list[str]:
+    """Ids of the deals in what the deals resource yielded (its typed tables, not its rejected rows)."""
+    tables = items if isinstance(items, list) else [items]
+    return [
+        deal_id
+        for table in tables
+        if isinstance(table, pa.Table) and REJECTED_REASON not in table.column_names
+        for deal_id in table["id"].to_pylist()
+    ]
+
+
+@dlt.transformer(
+    name="deal_property_history",
+    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+    primary_key=["deal_id", "property", "changed_at"],
+)
+def deal_property_history(items: Any, api: HubSpotApi) -> Iterator[list[Record]]:
+    """Every change of the history properties of each changed deal, 100 deals per batch read."""
+    deal_ids = _changed_deal_ids(items)
+    for start in range(0, len(deal_ids), BATCH):
+        inputs = [{"id": deal_id} for deal_id in deal_ids[start : start + BATCH]]
+        read = api.post(
+            "/crm/v3/objects/deals/batch/read",
+            {
+                "inputs": inputs,
+                "properties": ["dealstage"],
+                "propertiesWithHistory": list(HISTORY_PROPERTIES),
+            },
+            "HubSpot deal history",
+        )
+        history = [
+            {
+                "deal_id": deal["id"],
+                "property": prop,
+                "value": change.get("value"),
+                "changed_at": change["timestamp"],
+                "source_type": change.get("sourceType"),
+            }
+            for deal in read.get("results", [])
+            for prop, changes in deal.get("propertiesWithHistory", {}).items()
+            for change in changes
+        ]
+        yield history
+
+
+@dlt.transformer(
+    name="deal_company_associations",
+    # Replacing a deal's rows (merge key deal_id) also drops associations removed in HubSpot.
+    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+    primary_key=["deal_id", "company_id"],
+    merge_key="deal_id",
+)
+def deal_company_associations(items: Any, api: HubSpotApi) -> Iterator[list[Record]]:
+    deal_ids = _changed_deal_ids(items)
+    for start in range(0, len(deal_ids), BATCH):
+        inputs = [{"id": deal_id} for deal_id in deal_ids[start : start + BATCH]]
+        links = api.post(
+            "/crm/v4/associations/deals/companies/batch/read", {"inputs": inputs}, "HubSpot deal associations"
+        )
+        yield [
+            {"deal_id": str(result["from"]["id"]), "company_id": str(to["toObjectId"])}
+            for result in links.get("results", [])
+            for to in result.get("to", [])
+        ]
+
+
+def searched_object(api: HubSpotApi, crm_object: CrmObject, lookback_ms: int, start_ms: int) -> DltResource:
+    spec = crm_object.contract
+
+    @dlt.resource(**spec.resource_hints())
+    def records() -> Iterator[Any]:
+        # The window end is committed with the load package only: a failed run searches it again.
+        state = dlt.current.resource_state()
+        window_start = max(0, state["window_end_ms"] - lookback_ms) if "window_end_ms" in state else start_ms
+        window_end = int(time.time() * 1000)
+        pages = api.search(
+            crm_object.object_type,
+            crm_object.modified_property,
+            crm_object.properties,
+            window_start,
+            window_end,
+        )
+        for number, page in enumerate(pages, start=1):
+            rows = [_flat(record) for record in page]
+            yield from _table_items(rows, spec, f"HubSpot {crm_object.object_type} search page {number}")
+        archived = api.list_pages(
+            f"/crm/v3/objects/{crm_object.object_type}",
+            f"HubSpot archived {crm_object.object_type}",
+            {"archived": "true", "properties": ",".join(crm_object.properties)},
+        )
+        for number, page in enumerate(archived, start=1):
+            rows = [_flat(record) for record in page]
+            yield from _table_items(rows, spec, f"HubSpot archived {crm_object.object_type} page {number}")
+        state["window_end_ms"] = window_end
+
+    return records
+
+
+def owners_resource(api: HubSpotApi) -> DltResource:
+    @dlt.resource(**OWNERS.resource_hints())
+    def owners() -> Iterator[Any]:
+        for archived in ("false", "true"):
+            pages = api.list_pages("/crm/v3/owners", "HubSpot owners", {"archived": archived})
+            for number, page in enumerate(pages, start=1):
+                rows = [{k: v for k, v in owner.items() if k != "teams"} for owner in page]
+                yield from _table_items(rows, OWNERS, f"HubSpot owners (archived={archived}) page {number}")
+
+    return owners
+
+
+def pipeline_stages_resource(api: HubSpotApi) -> DltResource:
+    @dlt.resource(
+        name="deal_pipeline_stages", write_disposition="replace", primary_key=["pipeline_id", "stage_id"]
+    )
+    def deal_pipeline_stages() -> Iterator[Record]:
+        for pipeline in api.get("/crm/v3/pipelines/deals", "HubSpot deal pipelines").get("results", []):
+            for stage in pipeline.get("stages", []):
+                metadata = stage.get("metadata", {})
+                yield {
+                    "pipeline_id": pipeline["id"],
+                    "pipeline_label": pipeline.get("label"),
+                    "stage_id": stage["id"],
+                    "stage_label": stage.get("label"),
+                    "display_order": stage.get("displayOrder"),
+                    "probability": float(metadata.get("probability", 0)),
+                    "is_closed": str(metadata.get("isClosed", "false")).lower() == "true",
+                    "archived": stage.get("archived", False),
+                }
+
+    return deal_pipeline_stages
+
+
+@dlt.source(name="hubspot")
+def hubspot(
+    access_token: str | None = dlt.secrets.value,
+    base_url: str = "https://api.hubapi.com",
+    lookback_seconds: int = 300,
+    start_date: str = "2000-01-01",
+    page_size: int = 100,
+    search_limit: int = 10_000,
+) -> Iterator[DltResource]:
+    """The CRM of the HubSpot portal the private-app token belongs to."""
+    api = HubSpotApi(base_url, access_token, page_size, search_limit)
+    start_ms = int(datetime.fromisoformat(start_date).replace(tzinfo=UTC).timestamp() * 1000)
+    yield owners_resource(api)
+    yield pipeline_stages_resource(api)
+    for crm_object in SEARCHED_OBJECTS:
+        resource = searched_object(api, crm_object, lookback_seconds * 1000, start_ms)
+        yield resource
+        if crm_object is DEALS:
+            # Fed by the deals resource: details are read for the deals that changed.
+            yield resource | deal_property_history(api=api)
+            yield resource | deal_company_associations(api=api)

@@ -1,0 +1,105 @@
+"""HubSpot CRM objects the warehouse reads: the properties asked for, and each table's contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from ingestion.contracts import BOOL, INT, MONEY, TIMESTAMP, TableContract
+
+RATE = pa.decimal128(9, 4)
+
+
+@dataclass(frozen=True)
+class CrmObject:
+    """A CRM v3 object type searched incrementally on `modified_property`."""
+
+    object_type: str  # the API's name: deals, companies, contacts, calls, meetings, tasks
+    properties: tuple[str, ...]
+    modified_property: str
+    contract: TableContract
+
+
+def _contract(
+    name: str, cursor: str, types: dict[str, pa.DataType], required: tuple[str, ...] = ()
+) -> TableContract:
+    return TableContract(
+        name, name, ("id",), cursor, {"archived": BOOL, cursor: TIMESTAMP, **types}, ("id", *required)
+    )
+
+
+def _object(
+    object_type: str,
+    properties: tuple[str, ...],
+    types: dict[str, pa.DataType],
+    required: tuple[str, ...] = (),
+    modified_property: str = "hs_lastmodifieddate",
+) -> CrmObject:
+    return CrmObject(
+        object_type,
+        (*properties, "createdate", modified_property),
+        modified_property,
+        _contract(object_type, modified_property, {"createdate": TIMESTAMP, **types}, required),
+    )
+
+
+DEALS = _object(
+    "deals",
+    (
+        "dealname",
+        "dealstage",
+        "pipeline",
+        "amount",
+        "deal_currency_code",
+        "closedate",
+        "dealtype",
+        "hubspot_owner_id",
+        "hs_forecast_category",
+        "hs_deal_stage_probability",
+        "hs_is_closed",
+        "hs_is_closed_won",
+        "contract_term_months",
+    ),
+    {
+        "amount": MONEY,
+        "closedate": TIMESTAMP,
+        "hs_deal_stage_probability": RATE,
+        "hs_is_closed": BOOL,
+        "hs_is_closed_won": BOOL,
+        "contract_term_months": INT,
+    },
+    required=("dealstage", "pipeline", "closedate", "hubspot_owner_id"),
+)
+COMPANIES = _object(
+    "companies",
+    ("name", "domain", "industry", "country", "numberofemployees", "hubspot_owner_id", "type", "segment"),
+    {"numberofemployees": INT},
+)
+CONTACTS = _object(
+    "contacts",
+    ("firstname", "lastname", "email", "phone", "jobtitle", "associatedcompanyid", "hubspot_owner_id"),
+    {},
+    modified_property="lastmodifieddate",
+)
+ACTIVITIES = tuple(
+    _object(kind, ("hs_timestamp", "hubspot_owner_id", subject), {"hs_timestamp": TIMESTAMP})
+    for kind, subject in (
+        ("calls", "hs_call_title"),
+        ("meetings", "hs_meeting_title"),
+        ("tasks", "hs_task_subject"),
+    )
+)
+SEARCHED_OBJECTS: tuple[CrmObject, ...] = (DEALS, COMPANIES, CONTACTS, *ACTIVITIES)
+
+OWNERS = TableContract(
+    "owners",
+    "owners",
+    ("id",),
+    "updatedAt",
+    {"createdAt": TIMESTAMP, "updatedAt": TIMESTAMP, "archived": BOOL},
+    ("id",),
+)
+# Properties whose every change is kept: the stage history rebuilds a deal's life like
+# Salesforce's OpportunityHistory does.
+HISTORY_PROPERTIES = ("dealstage", "amount", "closedate", "hubspot_owner_id")

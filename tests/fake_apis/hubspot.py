@@ -1,0 +1,355 @@
+"""A fake HubSpot portal speaking CRM v3 as documented: private-app bearer token, list endpoints
+with `paging.next.after`, the search API (GTE/LT filters on a last-modified property, ascending
+sort, `total`, and a 400 past its result ceiling), batch read with `propertiesWithHistory`, v4
+association batch read, deal pipelines, and `archived=true` lists. Its data is the demo company's
+CRM, translated to HubSpot's objects."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from ingestion.demo_company import settings
+from tests.fake_apis.server import FakeApi, Reply, Request
+
+TOKEN = "pat-na1-test-token"
+
+
+def stage_id(stage_name: str) -> str:
+    return re.sub(r"[^a-z]+", "", stage_name.lower())
+
+
+def _ms(value: str) -> int:
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def hubspot_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _iso(value: Any) -> str | None:
+    """A Salesforce JSON value (fake Salesforce's format) as HubSpot's ISO text."""
+    if value is None:
+        return None
+    if len(str(value)) == 10:
+        return f"{value}T00:00:00.000Z"
+    return hubspot_time(datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%f%z"))
+
+
+class FakeHubSpot(FakeApi):
+    def __init__(
+        self, salesforce_org: dict[str, dict[str, dict[str, Any]]], search_limit: int = 10_000
+    ) -> None:
+        super().__init__()
+        self.search_limit = search_limit
+        self.objects: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.owners: dict[str, dict[str, Any]] = {}
+        self.history: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+        self.deal_companies: dict[str, list[str]] = {}
+        self._translate(salesforce_org)
+        self.route("GET", "/crm/v3/owners", self._owners)
+        self.route("GET", "/crm/v3/pipelines/deals", self._pipelines)
+        self.route("POST", "/crm/v3/objects/(?P<type>\\w+)/search", self._search)
+        self.route("POST", "/crm/v3/objects/deals/batch/read", self._batch_read)
+        self.route("POST", "/crm/v4/associations/deals/companies/batch/read", self._associations)
+        self.route("GET", "/crm/v3/objects/(?P<type>\\w+)", self._list)
+
+    # --- the demo company as a HubSpot portal -------------------------------------------------
+    def _translate(self, org: dict[str, dict[str, dict[str, Any]]]) -> None:
+        numbers = itertools.count(1001)
+        ids: dict[str, str] = defaultdict(lambda: str(next(numbers)))
+        for user in org["User"].values():
+            self.owners[ids[user["Id"]]] = {
+                "id": ids[user["Id"]],
+                "email": user["Email"],
+                "firstName": user["FirstName"],
+                "lastName": user["LastName"],
+                "userId": int(ids[user["Id"]]) + 5000,
+                "createdAt": _iso(user["CreatedDate"]),
+                "updatedAt": _iso(user["SystemModstamp"]),
+                "archived": not user["IsActive"],
+                "teams": [],
+            }
+        for account in org["Account"].values():
+            self._put(
+                "companies",
+                ids[account["Id"]],
+                account["IsDeleted"],
+                account,
+                {
+                    "name": account["Name"],
+                    "industry": account["Industry"],
+                    "country": account["BillingCountry"],
+                    "numberofemployees": account["NumberOfEmployees"],
+                    "hubspot_owner_id": ids[account["OwnerId"]],
+                    "segment": account["Segment__c"],
+                },
+            )
+        for contact in org["Contact"].values():
+            self._put(
+                "contacts",
+                ids[contact["Id"]],
+                contact["IsDeleted"],
+                contact,
+                {
+                    "firstname": contact["FirstName"],
+                    "lastname": contact["LastName"],
+                    "email": contact["Email"],
+                    "phone": contact["Phone"],
+                    "associatedcompanyid": ids[contact["AccountId"]],
+                    "hubspot_owner_id": ids[contact["OwnerId"]],
+                },
+                modified="lastmodifieddate",
+            )
+        for opp in org["Opportunity"].values():
+            deal_id = ids[opp["Id"]]
+            self._put(
+                "deals",
+                deal_id,
+                opp["IsDeleted"],
+                opp,
+                {
+                    "dealname": opp["Name"],
+                    "dealstage": stage_id(opp["StageName"]),
+                    "pipeline": "default",
+                    "amount": opp["Amount"],
+                    "deal_currency_code": opp["CurrencyIsoCode"],
+                    "closedate": _iso(opp["CloseDate"]),
+                    "dealtype": "newbusiness" if opp["Type"] == "New Business" else "existingbusiness",
+                    "hubspot_owner_id": ids[opp["OwnerId"]],
+                    "hs_forecast_category": opp["ForecastCategoryName"],
+                    "hs_deal_stage_probability": (opp["Probability"] or 0) / 100,
+                    "hs_is_closed": opp["IsClosed"],
+                    "hs_is_closed_won": opp["IsWon"],
+                    "contract_term_months": opp["Term_Months__c"],
+                },
+            )
+            self.deal_companies[deal_id] = [ids[opp["AccountId"]]]
+        for change in sorted(org["OpportunityHistory"].values(), key=lambda h: h["CreatedDate"]):
+            deal_id = ids[change["OpportunityId"]]
+            for prop, value in (
+                ("dealstage", stage_id(change["StageName"])),
+                ("amount", change["Amount"]),
+                ("closedate", _iso(change["CloseDate"])),
+            ):
+                self.history[deal_id][prop].insert(
+                    0, {"value": str(value), "timestamp": _iso(change["CreatedDate"]), "sourceType": "CRM_UI"}
+                )
+        for task in org["Task"].values():
+            self._put(
+                "tasks",
+                ids[task["Id"]],
+                task["IsDeleted"],
+                task,
+                {
+                    "hs_task_subject": task["Subject"],
+                    "hs_timestamp": _iso(task["ActivityDate"]),
+                    "hubspot_owner_id": ids[task["OwnerId"]],
+                },
+            )
+        for event in org["Event"].values():
+            self._put(
+                "meetings",
+                ids[event["Id"]],
+                event["IsDeleted"],
+                event,
+                {
+                    "hs_meeting_title": event["Subject"],
+                    "hs_timestamp": _iso(event["StartDateTime"]),
+                    "hubspot_owner_id": ids[event["OwnerId"]],
+                },
+            )
+        self.objects["calls"] = {}
+
+    def _put(
+        self,
+        kind: str,
+        record_id: str,
+        archived: bool,
+        source: dict[str, Any],
+        properties: dict[str, Any],
+        modified: str = "hs_lastmodifieddate",
+    ) -> None:
+        properties = {
+            k: None if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in properties.items()
+        }
+        properties |= {
+            "createdate": _iso(source["CreatedDate"]),
+            modified: _iso(source["SystemModstamp"]),
+            "hs_object_id": record_id,
+        }
+        self.objects[kind][record_id] = {
+            "id": record_id,
+            "properties": properties,
+            "archived": bool(archived),
+        }
+
+    @staticmethod
+    def modified_property(kind: str) -> str:
+        return "lastmodifieddate" if kind == "contacts" else "hs_lastmodifieddate"
+
+    def update(self, kind: str, record_id: str, **properties: str) -> None:
+        """A user edits a record: its last-modified property moves to now; history grows."""
+        now = hubspot_time(datetime.now(UTC))
+        with self.lock:
+            record = self.objects[kind][record_id]
+            record["properties"].update(properties, **{self.modified_property(kind): now})
+            for prop, value in properties.items():
+                self.history[record_id][prop].insert(
+                    0, {"value": value, "timestamp": now, "sourceType": "CRM_UI"}
+                )
+
+    def archive(self, kind: str, record_id: str) -> None:
+        with self.lock:
+            record = self.objects[kind][record_id]
+            record["archived"] = True
+            record["archivedAt"] = hubspot_time(datetime.now(UTC))
+
+    # --- the API -------------------------------------------------------------------------------
+    def authorize(self, request: Request) -> Reply | None:
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return Reply(
+                401,
+                {
+                    "status": "error",
+                    "category": "INVALID_AUTHENTICATION",
+                    "message": "Authentication credentials not found.",
+                },
+            )
+        return None
+
+    def _paged(self, rows: list[dict[str, Any]], request: Request, limit: int, after: int) -> Reply:
+        body: dict[str, Any] = {"results": rows[after : after + limit]}
+        if after + limit < len(rows):
+            body["paging"] = {"next": {"after": str(after + limit), "link": "..."}}
+        return Reply(200, body)
+
+    def _owners(self, request: Request, match: re.Match[str]) -> Reply:
+        archived = request.query.get("archived", ["false"])[0] == "true"
+        rows = [o for o in self.owners.values() if o["archived"] == archived]
+        return self._paged(
+            rows,
+            request,
+            int(request.query.get("limit", ["100"])[0]),
+            int(request.query.get("after", ["0"])[0]),
+        )
+
+    def _pipelines(self, request: Request, match: re.Match[str]) -> Reply:
+        stages = [*settings.OPEN_STAGES, settings.WON_STAGE, settings.LOST_STAGE]
+        return Reply(
+            200,
+            {
+                "results": [
+                    {
+                        "id": "default",
+                        "label": "Sales Pipeline",
+                        "displayOrder": 0,
+                        "archived": False,
+                        "stages": [
+                            {
+                                "id": stage_id(name),
+                                "label": name,
+                                "displayOrder": order,
+                                "archived": False,
+                                "metadata": {
+                                    "probability": str(probability / 100),
+                                    "isClosed": str(name.startswith("Closed")).lower(),
+                                },
+                            }
+                            for order, (name, probability, _) in enumerate(stages)
+                        ],
+                    }
+                ]
+            },
+        )
+
+    def _search(self, request: Request, match: re.Match[str]) -> Reply:
+        kind, body = match["type"], request.json()
+        limit, after = body.get("limit", 10), int(body.get("after", 0))
+        if after + limit > self.search_limit:
+            return Reply(
+                400,
+                {
+                    "status": "error",
+                    "category": "VALIDATION_ERROR",
+                    "message": f"paging past {self.search_limit} results is not supported",
+                },
+            )
+        rows = [r for r in self.objects[kind].values() if not r["archived"]]
+        for f in body["filterGroups"][0]["filters"]:
+            value = int(f["value"])
+            compare = {"GTE": lambda a, v=value: a >= v, "LT": lambda a, v=value: a < v}[f["operator"]]
+            rows = [r for r in rows if compare(_ms(r["properties"][f["propertyName"]]))]
+        sort = body["sorts"][0]["propertyName"]
+        rows.sort(key=lambda r: (_ms(r["properties"][sort]), r["id"]))
+        wanted = set(body.get("properties", []))
+        shaped = [
+            {
+                "id": r["id"],
+                "archived": False,
+                "properties": {k: v for k, v in r["properties"].items() if k in wanted},
+            }
+            for r in rows
+        ]
+        reply = self._paged(shaped, request, limit, after)
+        reply.body["total"] = len(rows)
+        return reply
+
+    def _list(self, request: Request, match: re.Match[str]) -> Reply:
+        kind = match["type"]
+        archived = request.query.get("archived", ["false"])[0] == "true"
+        wanted = set(request.query.get("properties", [""])[0].split(","))
+        rows = [
+            {
+                "id": r["id"],
+                "archived": r["archived"],
+                "archivedAt": r.get("archivedAt"),
+                "properties": {k: v for k, v in r["properties"].items() if k in wanted},
+            }
+            for r in self.objects[kind].values()
+            if r["archived"] == archived
+        ]
+        return self._paged(
+            rows,
+            request,
+            int(request.query.get("limit", ["10"])[0]),
+            int(request.query.get("after", ["0"])[0]),
+        )
+
+    def _batch_read(self, request: Request, match: re.Match[str]) -> Reply:
+        body = request.json()
+        results = []
+        for item in body["inputs"]:
+            record = self.objects["deals"].get(item["id"])
+            if record and not record["archived"]:
+                results.append(
+                    {
+                        "id": record["id"],
+                        "properties": {p: record["properties"].get(p) for p in body.get("properties", [])},
+                        "propertiesWithHistory": {
+                            p: self.history[record["id"]][p] for p in body.get("propertiesWithHistory", [])
+                        },
+                    }
+                )
+        return Reply(200, {"status": "COMPLETE", "results": results})
+
+    def _associations(self, request: Request, match: re.Match[str]) -> Reply:
+        results = [
+            {
+                "from": {"id": item["id"]},
+                "to": [
+                    {
+                        "toObjectId": int(c),
+                        "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 5, "label": None}],
+                    }
+                    for c in self.deal_companies.get(item["id"], [])
+                ],
+            }
+            for item in request.json()["inputs"]
+            if not self.objects["deals"].get(item["id"], {"archived": True})["archived"]
+        ]
+        return Reply(200, {"status": "COMPLETE", "results": results})
