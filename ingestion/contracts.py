@@ -135,9 +135,13 @@ def contracted_items(text: pa.Table, spec: TableContract, origin: str, first_lin
     if typed.num_rows:
         yield typed
     if rejected.num_rows:
-        yield dlt.mark.with_hints(
-            rejected,
-            dlt.mark.make_hints(
-                table_name=f"{spec.name}__rejected", write_disposition="append", primary_key=[]
-            ),
+        # A table variant: plain with_hints would retarget the whole resource, sending the typed
+        # rows that follow into the rejected table. Columns stay text, as the rows arrived.
+        columns = {
+            SNAKE_CASE.normalize_identifier(name): {"data_type": "bigint" if name == SOURCE_LINE else "text"}
+            for name in rejected.column_names
+        }
+        hints = dlt.mark.make_hints(
+            table_name=f"{spec.name}__rejected", write_disposition="append", primary_key=[], columns=columns
         )
+        yield dlt.mark.with_hints(rejected, hints, create_table_variant=True)

@@ -14,6 +14,29 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 WAREHOUSE_POOL = "warehouse"
 
 
+CRM_SOURCES = ("files", "salesforce", "hubspot")
+FINANCE_SOURCES = ("files", "database")
+
+
+def _choice(name: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, choices[0]).strip().lower()
+    if value not in choices:
+        raise ValueError(
+            f"{name}={value!r} is not one of {', '.join(choices)}; set it to one of them or unset it."
+        )
+    return value
+
+
+def crm_source() -> str:
+    """Where CRM data comes from: export files (default), the Salesforce API or the HubSpot API."""
+    return _choice("SALESOPS_CRM_SOURCE", CRM_SOURCES)
+
+
+def finance_source() -> str:
+    """Where finance data comes from: export files (default) or the ERP database."""
+    return _choice("SALESOPS_FINANCE_SOURCE", FINANCE_SOURCES)
+
+
 def _path_setting(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).resolve() if value else default

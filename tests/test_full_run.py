@@ -105,3 +105,22 @@ def test_marts_carry_documented_columns(warehouse: duckdb.DuckDBPyConnection) ->
         where schema_name in ('pipeline', 'quota', 'compensation') and comment <> ''
     """).fetchone()[0]
     assert undocumented == [] and documented > 50
+
+
+def test_rejected_rows_are_kept_with_reasons_and_counted_in_the_run_metadata(
+    demo_warehouse: Path, warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    import dagster as dg
+
+    rejected = warehouse.execute(
+        "select count(*), min(_rejected_reason), min(_source_file) from raw_salesforce.task__rejected"
+    ).fetchone()
+    assert rejected[0] > 0, "the demo types a few task dates day-first; they must be rejected"
+    assert rejected[1].startswith("ActivityDate='") and "is not a valid date32" in rejected[1]
+    assert rejected[2].startswith("Task/")
+    with dg.DagsterInstance.from_config(str(demo_warehouse / "dagster_home")) as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(["raw_salesforce", "task"]))
+        clean = instance.get_latest_materialization_event(dg.AssetKey(["raw_salesforce", "opportunity"]))
+    assert event is not None and clean is not None
+    assert event.asset_materialization.metadata["rejected_rows"].value == rejected[0]
+    assert clean.asset_materialization.metadata["rejected_rows"].value == 0

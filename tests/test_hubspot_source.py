@@ -56,7 +56,9 @@ def test_full_load_splits_search_windows_and_keeps_archived_records(
     assert counts["deals"] == len(deals)
     assert counts["companies"] == len(portal.objects["companies"])
     assert counts["contacts"] == len(portal.objects["contacts"])
-    assert counts["tasks"] == len(portal.objects["tasks"])
+    # The demo has a few hand-typed, day-first task dates: kept aside, not lost.
+    assert counts["tasks__rejected"] > 0
+    assert counts["tasks"] + counts["tasks__rejected"] == len(portal.objects["tasks"])
     assert counts["owners"] == len(portal.owners)
     assert counts["deal_pipeline_stages"] == 7
     assert counts["deal_company_associations"] == sum(

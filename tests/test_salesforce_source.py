@@ -162,8 +162,9 @@ def test_client_credentials_token_is_fetched_and_refreshed_on_401(
 def test_a_record_that_breaks_the_contract_goes_to_rejected_with_its_reason(
     org: FakeSalesforce, pipeline: dlt.Pipeline
 ) -> None:
-    bad_id = sorted(org.org["Opportunity"])[0]
-    org.update("Opportunity", bad_id, Amount="twelve thousand")
+    # The oldest record, on the first page: the typed pages after it must still load normally.
+    bad_id = min(org.org["Opportunity"].values(), key=lambda r: (r["SystemModstamp"], r["Id"]))["Id"]
+    org.org["Opportunity"][bad_id]["Amount"] = "twelve thousand"
     _load(pipeline, org)
     rows = table_rows(_warehouse(pipeline), "raw_salesforce", "opportunity")
     assert bad_id not in rows and len(rows) == len(org.org["Opportunity"]) - 1
@@ -176,4 +177,4 @@ def test_a_record_that_breaks_the_contract_goes_to_rejected_with_its_reason(
     assert len(rejected) == 1
     assert rejected[0][:2] == (bad_id, "twelve thousand")
     assert "Amount='twelve thousand'" in rejected[0][2]
-    assert "Salesforce Opportunity queryAll page" in rejected[0][3]
+    assert rejected[0][3] == "Salesforce Opportunity queryAll page 1"

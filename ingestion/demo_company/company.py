@@ -398,6 +398,8 @@ class DemoCompany:
                     Status="Completed",
                     Priority=rng.choice(("Normal", "High")),
                 )
+                if rng.random() < settings.MISTYPED_TASK_DATE_RATE:
+                    row["ActivityDate"] = day.strftime("%d/%m/%Y")
             else:
                 minutes = rng.choice((30, 45, 60))
                 row.update(

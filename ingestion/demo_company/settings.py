@@ -77,6 +77,7 @@ LATE_CORRECTION_RATE = 0.02  # won deal amount corrected days after close
 NULL_PHONE_RATE = 0.3
 NULL_INDUSTRY_RATE = 0.1
 NULL_LEAD_SOURCE_RATE = 0.15
+MISTYPED_TASK_DATE_RATE = 0.003  # a due date typed day-first by hand: the load must reject it
 
 # Finance behaviour per invoice.
 PAYMENT_BEHAVIOUR = (

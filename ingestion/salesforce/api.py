@@ -29,20 +29,26 @@ class SalesforceApi:
     ) -> None:
         self._session = retrying_session()
         self._instance_url = instance_url
-        if access_token:
-            auth = BearerTokenAuth(token=access_token)
-        elif token_url and client_id and client_secret:
-            self._token_request = (token_url, client_id, client_secret)
-            auth = BearerTokenAuth(fetch_token=self._client_credentials_token)
-        else:
-            raise SourceAuthError(f"Salesforce: no credentials configured; {CREDENTIALS_HINT}.")
-        if not instance_url and not token_url:
-            raise SourceAuthError(f"Salesforce: no instance_url configured; {CREDENTIALS_HINT}.")
-        self._auth = auth
         self._api_version = api_version
+        self._token_request = (token_url, client_id, client_secret)
+        self._auth: BearerTokenAuth | None = None
+        if access_token:
+            self._auth = BearerTokenAuth(token=access_token)
+        elif token_url and client_id and client_secret:
+            self._auth = BearerTokenAuth(fetch_token=self._client_credentials_token)
+
+    def _checked_auth(self) -> BearerTokenAuth:
+        # Checked when a load starts, not when the source is declared: Dagster loads definitions
+        # without credentials, and only a run needs them.
+        if self._auth is None:
+            raise SourceAuthError(f"Salesforce: no credentials configured; {CREDENTIALS_HINT}.")
+        if not self._instance_url and not self._token_request[0]:
+            raise SourceAuthError(f"Salesforce: no instance_url configured; {CREDENTIALS_HINT}.")
+        return self._auth
 
     def _client_credentials_token(self) -> str:
         token_url, client_id, client_secret = self._token_request
+        assert token_url is not None
         response = self._session.post(
             token_url,
             data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret},
@@ -58,11 +64,12 @@ class SalesforceApi:
         The loop is ours, not dlt's RESTClient: a response hook there would see a 429 before the
         retry does, and the status is checked only once dlt's retries are done.
         """
-        self._auth.token()  # a client-credentials token also tells the instance URL
+        auth = self._checked_auth()
+        auth.token()  # a client-credentials token also tells the instance URL
         url: str | None = f"{self._instance_url}/services/data/{self._api_version}/queryAll"
         params: dict[str, str] | None = {"q": soql}
         while url:
-            response = self._session.get(url, params=params, auth=self._auth)
+            response = self._session.get(url, params=params, auth=auth)
             body = check_response(response, what, CREDENTIALS_HINT).json()
             yield [{k: v for k, v in record.items() if k != "attributes"} for record in body["records"]]
             next_url = body.get("nextRecordsUrl")

@@ -1,42 +1,76 @@
-"""Raw tables loaded by dlt: CRM exports, finance exports and plan files."""
+"""Raw tables loaded by dlt: the configured CRM and finance sources, and the plan files."""
 
 from collections.abc import Iterator
 
 import dagster as dg
 from dagster_dlt import DagsterDltResource, dlt_assets
 from dlt.extract.source import DltSource
+from dlt.pipeline.pipeline import Pipeline
 
 from ingestion.export_files import crm_exports, finance_exports
+from ingestion.finance.erp_database import finance_database
+from ingestion.hubspot import hubspot
 from ingestion.plans import plan_files
+from ingestion.salesforce import salesforce
 from orchestration import settings
 from orchestration.defs.ingestion.pipelines import warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
 
 
+def with_rejected_count(result: object, pipeline: Pipeline, context: dg.AssetExecutionContext) -> object:
+    """Add the number of rows this load sent to `<table>__rejected`, and say where to look."""
+    if not isinstance(result, dg.MaterializeResult) or result.asset_key is None:
+        return result
+    table = result.asset_key.path[-1]
+    rejected = pipeline.last_trace.last_normalize_info.row_counts.get(f"{table}__rejected", 0)
+    if rejected:
+        context.log.warning(
+            f"{rejected} row(s) of {table} broke its contract and were kept in "
+            f"{pipeline.dataset_name}.{table}__rejected with the reason; fix them at the source and reload."
+        )
+    return result._replace(
+        metadata={**(result.metadata or {}), "rejected_rows": dg.MetadataValue.int(rejected)}
+    )
+
+
 def raw_table_assets(source: DltSource, dataset: str, group: str, owner: str) -> dg.AssetsDefinition:
     """One asset per resource of `source`, loaded into `dataset` by a pipeline named after it."""
+    pipeline = warehouse_pipeline(source.name, dataset)
 
     @dlt_assets(
         dlt_source=source,
-        dlt_pipeline=warehouse_pipeline(source.name, dataset),
+        dlt_pipeline=pipeline,
         name=source.name,
         dagster_dlt_translator=RawTableTranslator(group, owner),
         pool=settings.WAREHOUSE_POOL,
     )
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
-        yield from dlt.run(context=context)
+        for result in dlt.run(context=context):
+            yield with_rejected_count(result, pipeline, context)
 
     return load
 
 
+def crm_assets() -> dg.AssetsDefinition:
+    choice = settings.crm_source()
+    if choice == "hubspot":
+        return raw_table_assets(hubspot(), "raw_hubspot", "crm", "team:data-engineering")
+    source = salesforce() if choice == "salesforce" else crm_exports(str(settings.exports_dir()))
+    return raw_table_assets(source, "raw_salesforce", "crm", "team:data-engineering")
+
+
+def finance_assets() -> dg.AssetsDefinition:
+    if settings.finance_source() == "database":
+        source = finance_database()
+    else:
+        source = finance_exports(str(settings.exports_dir()))
+    return raw_table_assets(source, "raw_finance", "finance", "team:data-engineering")
+
+
 defs = dg.Definitions(
     assets=[
-        raw_table_assets(
-            crm_exports(str(settings.exports_dir())), "raw_salesforce", "crm", "team:data-engineering"
-        ),
-        raw_table_assets(
-            finance_exports(str(settings.exports_dir())), "raw_finance", "finance", "team:data-engineering"
-        ),
+        crm_assets(),
+        finance_assets(),
         raw_table_assets(plan_files(str(settings.plans_dir())), "raw_plans", "plans", "team:sales-ops"),
     ],
     resources={"dlt": DagsterDltResource()},
