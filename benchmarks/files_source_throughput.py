@@ -53,7 +53,7 @@ def main() -> None:
             for folder, name in files:
                 con.execute(
                     f"create table \"{name}\" as select * from read_csv('{exports / folder}/*.csv', "
-                    "header = true, union_by_name = true)"
+                    "header = true)"
                 )
                 rows_read += con.execute(f'select count(*) from "{name}"').fetchone()[0]
         duckdb_seconds = time.perf_counter() - started
