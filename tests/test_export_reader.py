@@ -42,3 +42,49 @@ def test_a_file_without_a_required_column_fails_naming_the_file_and_column() -> 
     text = read_text_table(io.BytesIO(b"Id,Name\n006A,Deal\n"))
     with pytest.raises(ValueError, match=r"Opportunity/bad.csv: required column 'AccountId'"):
         split_typed_and_rejected(text, OPPORTUNITY, "Opportunity/bad.csv")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_jsonl_and_parquet_exports_meet_the_same_contract(suffix: str) -> None:
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [
+        {
+            "Id": "006A",
+            "AccountId": "001A",
+            "StageName": "Closed Won",
+            "Amount": 1200.5,
+            "CloseDate": "2025-03-31",
+            "OwnerId": "005A",
+            "IsWon": True,
+            "SystemModstamp": "2025-03-31T10:00:00.000Z",
+        },
+        {
+            "Id": "006B",
+            "AccountId": "001A",
+            "StageName": "Prospecting",
+            "Amount": "twelve",
+            "CloseDate": "2025-04-30",
+            "OwnerId": "005A",
+            "IsWon": False,
+            "SystemModstamp": "2025-03-31T10:00:00.000Z",
+        },
+    ]
+    if suffix == ".jsonl":
+        data = "\n".join(json.dumps(row) for row in rows).encode()
+    else:
+        buffer = io.BytesIO()
+        as_text = [
+            {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items()} for row in rows
+        ]
+        pq.write_table(pa.Table.from_pylist(as_text), buffer)
+        data = buffer.getvalue()
+    text = read_text_table(io.BytesIO(data), f"Opportunity/2025-03{suffix}")
+    typed, rejected = split_typed_and_rejected(text, OPPORTUNITY, f"Opportunity/2025-03{suffix}")
+    assert typed["Amount"].to_pylist() == [Decimal("1200.50")]
+    assert typed["IsWon"].to_pylist() == [True]
+    assert rejected["Id"].to_pylist() == ["006B"]
+    assert rejected["_rejected_reason"].to_pylist() == ["Amount='twelve' is not a valid decimal128(18, 2)"]
