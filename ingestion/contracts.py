@@ -66,6 +66,11 @@ def _value_fits(value: str, target: pa.DataType) -> bool:
     return True
 
 
+def as_text(table: pa.Table) -> pa.Table:
+    """Every column cast to text: typed sources (Parquet, a database) then meet the same casts as CSV."""
+    return table.cast(pa.schema([pa.field(name, pa.string()) for name in table.column_names]))
+
+
 def text_table(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pa.Table:
     """API records as a text table with `columns` first, then any other field the records carry.
 

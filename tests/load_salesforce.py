@@ -8,19 +8,14 @@ from __future__ import annotations
 import os
 import signal
 import sys
-
-import dlt
+from pathlib import Path
 
 from ingestion.salesforce import salesforce
+from tests.raw_tables import duckdb_pipeline
 
 
 def main(instance_url: str, workdir: str, mode: str) -> None:
-    pipeline = dlt.pipeline(
-        pipeline_name="sf_kill",
-        destination=dlt.destinations.duckdb(f"{workdir}/warehouse.duckdb"),
-        dataset_name="raw_salesforce",
-        pipelines_dir=f"{workdir}/dlt",
-    )
+    pipeline = duckdb_pipeline(Path(workdir), "sf_kill", "raw_salesforce")
     source = salesforce(instance_url=instance_url, access_token="static-token")
     if mode == "stop-after-normalize":
         pipeline.extract(source)

@@ -5,9 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import dlt
 import duckdb
 
 DLT_COLUMNS = ("_dlt_load_id", "_dlt_id")
+
+
+def duckdb_pipeline(workdir: Path, name: str, dataset: str) -> dlt.Pipeline:
+    """A dlt pipeline into `<workdir>/warehouse.duckdb`, its state under `<workdir>/dlt`."""
+    return dlt.pipeline(
+        pipeline_name=name,
+        destination=dlt.destinations.duckdb(str(workdir / "warehouse.duckdb")),
+        dataset_name=dataset,
+        pipelines_dir=str(workdir / "dlt"),
+    )
+
+
+def warehouse_of(pipeline: dlt.Pipeline) -> Path:
+    return Path(pipeline.destination.config_params["credentials"])
+
+
+def cause_of_type(error: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first error of `kind` in the chain of causes (dlt wraps a source's error twice)."""
+    current: BaseException | None = error
+    while current is not None and not isinstance(current, kind):
+        current = current.__cause__ or current.__context__
+    return current
 
 
 def table_rows(database: Path, dataset: str, table: str, key: str = "id") -> dict[Any, dict[str, Any]]:

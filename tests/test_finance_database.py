@@ -7,14 +7,13 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-import dlt
 import psycopg2
 import pyarrow as pa
 
 from ingestion.finance.columns import FINANCE_COLUMNS
 from ingestion.finance.erp_database import finance_database
 from ingestion.finance.tables import FINANCE_TABLES
-from tests.raw_tables import row_counts, table_rows
+from tests.raw_tables import duckdb_pipeline, row_counts, table_rows
 
 
 def _sql_type(declared: pa.DataType | None) -> str:
@@ -60,12 +59,7 @@ def test_erp_database_ingests_incrementally_and_quarantines_bad_rows(
     _load_erp(postgres_dsn, pg_schema, demo_exports / "finance")
     url = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
     warehouse = tmp_path / "warehouse.duckdb"
-    pipeline = dlt.pipeline(
-        pipeline_name="erp_test",
-        destination=dlt.destinations.duckdb(str(warehouse)),
-        dataset_name="raw_finance",
-        pipelines_dir=str(tmp_path / "dlt"),
-    )
+    pipeline = duckdb_pipeline(tmp_path, "erp_test", "raw_finance")
 
     def ingest() -> dict[str, int]:
         pipeline.run(finance_database(credentials=url, schema=pg_schema))

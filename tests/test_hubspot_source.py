@@ -14,7 +14,7 @@ from ingestion.hubspot import hubspot
 from tests.fake_apis.hubspot import TOKEN, FakeHubSpot
 from tests.fake_apis.salesforce import org_from_exports
 from tests.fake_apis.server import Reply
-from tests.raw_tables import row_counts, table_rows
+from tests.raw_tables import cause_of_type, duckdb_pipeline, row_counts, table_rows, warehouse_of
 
 SEARCH_LIMIT = 300  # the real API's is 10,000; small here so the demo's deals overflow it
 
@@ -30,27 +30,18 @@ def portal(demo_exports: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fake
 
 @pytest.fixture
 def pipeline(tmp_path: Path) -> dlt.Pipeline:
-    return dlt.pipeline(
-        pipeline_name="hubspot_test",
-        destination=dlt.destinations.duckdb(str(tmp_path / "warehouse.duckdb")),
-        dataset_name="raw_hubspot",
-        pipelines_dir=str(tmp_path / "dlt"),
-    )
+    return duckdb_pipeline(tmp_path, "hubspot_test", "raw_hubspot")
 
 
 def _load(pipeline: dlt.Pipeline, portal: FakeHubSpot, token: str = TOKEN) -> None:
     pipeline.run(hubspot(access_token=token, base_url=portal.url, search_limit=SEARCH_LIMIT))
 
 
-def _warehouse(pipeline: dlt.Pipeline) -> Path:
-    return Path(pipeline.destination.config_params["credentials"])
-
-
 def test_full_load_splits_search_windows_and_keeps_archived_records(
     portal: FakeHubSpot, pipeline: dlt.Pipeline
 ) -> None:
     _load(pipeline, portal)
-    counts = row_counts(_warehouse(pipeline), "raw_hubspot")
+    counts = row_counts(warehouse_of(pipeline), "raw_hubspot")
     deals = portal.objects["deals"]
     assert len(deals) > SEARCH_LIMIT
     assert counts["deals"] == len(deals)
@@ -75,7 +66,7 @@ def test_full_load_splits_search_windows_and_keeps_archived_records(
     windows = {tuple(f["value"] for f in body["filterGroups"][0]["filters"]) for body in deal_searches}
     assert len(windows) > 2
     assert all(r.status == 200 for r in portal.requests)
-    rows = table_rows(_warehouse(pipeline), "raw_hubspot", "deals")
+    rows = table_rows(warehouse_of(pipeline), "raw_hubspot", "deals")
     assert {i for i, row in rows.items() if row["archived"]} == {i for i, d in deals.items() if d["archived"]}
 
 
@@ -83,11 +74,11 @@ def test_rerun_changes_exactly_the_changed_deals_and_carries_archiving(
     portal: FakeHubSpot, pipeline: dlt.Pipeline
 ) -> None:
     _load(pipeline, portal)
-    before = table_rows(_warehouse(pipeline), "raw_hubspot", "deals")
-    history_before = row_counts(_warehouse(pipeline), "raw_hubspot")["deal_property_history"]
+    before = table_rows(warehouse_of(pipeline), "raw_hubspot", "deals")
+    history_before = row_counts(warehouse_of(pipeline), "raw_hubspot")["deal_property_history"]
     _load(pipeline, portal)
-    assert table_rows(_warehouse(pipeline), "raw_hubspot", "deals") == before
-    assert row_counts(_warehouse(pipeline), "raw_hubspot")["deal_property_history"] == history_before
+    assert table_rows(warehouse_of(pipeline), "raw_hubspot", "deals") == before
+    assert row_counts(warehouse_of(pipeline), "raw_hubspot")["deal_property_history"] == history_before
 
     live = sorted(i for i, d in portal.objects["deals"].items() if not d["archived"])
     changed, archived = live[:10], live[-2:]
@@ -97,14 +88,14 @@ def test_rerun_changes_exactly_the_changed_deals_and_carries_archiving(
         portal.archive("deals", deal_id)
     portal.requests.clear()
     _load(pipeline, portal)
-    after = table_rows(_warehouse(pipeline), "raw_hubspot", "deals")
+    after = table_rows(warehouse_of(pipeline), "raw_hubspot", "deals")
     assert {i for i in after if after[i] != before[i]} == set(changed) | set(archived)
     assert all(after[i]["dealstage"] == "negotiationreview" for i in changed)
     assert all(after[i]["archived"] is True for i in archived)
     # Only the recent window was searched, and the stage changes joined the history.
     first_window = portal.requests_to("/objects/deals/search")[0].json()["filterGroups"][0]["filters"][0]
     assert int(first_window["value"]) > 1_700_000_000_000
-    assert row_counts(_warehouse(pipeline), "raw_hubspot")["deal_property_history"] == history_before + 10
+    assert row_counts(warehouse_of(pipeline), "raw_hubspot")["deal_property_history"] == history_before + 10
 
 
 def test_retries_then_succeeds_and_a_bad_token_fails_clearly_leaving_state(
@@ -117,9 +108,7 @@ def test_retries_then_succeeds_and_a_bad_token_fails_clearly_leaving_state(
 
     with pytest.raises(PipelineStepFailed) as failure:
         _load(pipeline, portal, token="pat-na1-revoked")
-    error = failure.value.__cause__
-    while error is not None and not isinstance(error, SourceAuthError):
-        error = error.__cause__ or error.__context__
+    error = cause_of_type(failure.value, SourceAuthError)
     assert isinstance(error, SourceAuthError)
     assert "401" in str(error) and "SOURCES__HUBSPOT__ACCESS_TOKEN" in str(error)
     assert "pat-na1-revoked" not in str(failure.value)

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.salesforce.objects import CRM_TABLES
 from orchestration.settings import PROJECT_ROOT
 from tests.fake_apis.salesforce import FakeSalesforce, org_from_exports
 from tests.fake_apis.server import Request
@@ -37,11 +38,9 @@ def _loader(org: FakeSalesforce, workdir: Path, mode: str = "run") -> subprocess
 
 def _assert_complete_and_unique(org: FakeSalesforce, workdir: Path) -> None:
     counts = row_counts(workdir / "warehouse.duckdb", "raw_salesforce")
-    for sobject, records in org.org.items():
-        table = {"UserRole": "user_role", "OpportunityHistory": "opportunity_history"}.get(sobject)
-        table = table or "".join(f"_{c.lower()}" if c.isupper() else c for c in sobject).lstrip("_")
-        rejected = counts.get(f"{table}__rejected", 0)
-        assert counts[table] + rejected == len(records), sobject
+    for spec in CRM_TABLES:
+        rejected = counts.get(f"{spec.name}__rejected", 0)
+        assert counts[spec.name] + rejected == len(org.org[spec.origin]), spec.origin
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         for table in ("opportunity", "task", "opportunity_history", "account"):
             total, distinct = con.execute(

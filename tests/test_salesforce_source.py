@@ -13,7 +13,7 @@ from ingestion.http import SourceAuthError
 from ingestion.salesforce import salesforce
 from tests.fake_apis.salesforce import FakeSalesforce, org_from_exports
 from tests.fake_apis.server import Reply
-from tests.raw_tables import row_counts, table_rows
+from tests.raw_tables import cause_of_type, duckdb_pipeline, row_counts, table_rows, warehouse_of
 
 
 @pytest.fixture
@@ -28,16 +28,7 @@ def org(demo_exports: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSal
 
 @pytest.fixture
 def pipeline(tmp_path: Path) -> dlt.Pipeline:
-    return dlt.pipeline(
-        pipeline_name="sf_test",
-        destination=dlt.destinations.duckdb(str(tmp_path / "warehouse.duckdb")),
-        dataset_name="raw_salesforce",
-        pipelines_dir=str(tmp_path / "dlt"),
-    )
-
-
-def _warehouse(pipeline: dlt.Pipeline) -> Path:
-    return Path(pipeline.destination.config_params["credentials"])
+    return duckdb_pipeline(tmp_path, "sf_test", "raw_salesforce")
 
 
 def _load(pipeline: dlt.Pipeline, org: FakeSalesforce, **credentials: str) -> None:
@@ -54,7 +45,7 @@ def test_full_load_pages_through_every_object_and_keeps_deleted_rows(
     org: FakeSalesforce, pipeline: dlt.Pipeline
 ) -> None:
     _load(pipeline, org)
-    counts = row_counts(_warehouse(pipeline), "raw_salesforce")
+    counts = row_counts(warehouse_of(pipeline), "raw_salesforce")
     assert counts["opportunity"] == len(org.org["Opportunity"])
     assert counts["account"] == len(org.org["Account"])
     assert counts["opportunity_history"] == len(org.org["OpportunityHistory"])
@@ -62,7 +53,7 @@ def test_full_load_pages_through_every_object_and_keeps_deleted_rows(
     assert len(org.org["Opportunity"]) > org.page_size
     assert org.requests_to("/query/01g"), "no nextRecordsUrl page was requested"
     deleted_in_org = {i for i, r in org.org["Opportunity"].items() if r["IsDeleted"]}
-    rows = table_rows(_warehouse(pipeline), "raw_salesforce", "opportunity")
+    rows = table_rows(warehouse_of(pipeline), "raw_salesforce", "opportunity")
     assert deleted_in_org, "the demo org should hold deleted opportunities"
     assert {i for i, row in rows.items() if row["is_deleted"]} == deleted_in_org
 
@@ -71,12 +62,12 @@ def test_rerun_is_incremental_and_changes_exactly_the_changed_records(
     org: FakeSalesforce, pipeline: dlt.Pipeline
 ) -> None:
     _load(pipeline, org)
-    before = table_rows(_warehouse(pipeline), "raw_salesforce", "opportunity")
+    before = table_rows(warehouse_of(pipeline), "raw_salesforce", "opportunity")
     state_before = _cursor_state(pipeline)
 
     org.requests.clear()
     _load(pipeline, org)
-    assert table_rows(_warehouse(pipeline), "raw_salesforce", "opportunity") == before
+    assert table_rows(warehouse_of(pipeline), "raw_salesforce", "opportunity") == before
     # The second run asked only for records since the last cursor, less the 5-minute lookback.
     query = org.requests_to("/queryAll")[4].query["q"][0]
     newest = state_before["opportunity"]
@@ -91,7 +82,7 @@ def test_rerun_is_incremental_and_changes_exactly_the_changed_records(
     for record_id in to_delete:
         org.update("Opportunity", record_id, IsDeleted=True)
     _load(pipeline, org)
-    after = table_rows(_warehouse(pipeline), "raw_salesforce", "opportunity")
+    after = table_rows(warehouse_of(pipeline), "raw_salesforce", "opportunity")
     assert len(after) == len(before)
     assert {i for i in after if after[i] != before[i]} == set(changed) | set(to_delete)
     assert all(after[i]["next_step"] == "Call the CFO" for i in changed)
@@ -109,7 +100,7 @@ def test_retries_429_and_500_honouring_retry_after(org: FakeSalesforce, pipeline
     assert statuses == [429, 500, 503, 200]
     first, second = org.requests_to("/queryAll")[:2]
     assert second.at - first.at >= 0.9, "the retry after a 429 must wait the Retry-After second"
-    assert row_counts(_warehouse(pipeline), "raw_salesforce")["user_role"] == len(org.org["UserRole"])
+    assert row_counts(warehouse_of(pipeline), "raw_salesforce")["user_role"] == len(org.org["UserRole"])
 
 
 def test_persistent_401_fails_clearly_and_leaves_state_and_tables_unchanged(
@@ -117,19 +108,17 @@ def test_persistent_401_fails_clearly_and_leaves_state_and_tables_unchanged(
 ) -> None:
     _load(pipeline, org)
     state_before = _cursor_state(pipeline)
-    rows_before = table_rows(_warehouse(pipeline), "raw_salesforce", "opportunity")
+    rows_before = table_rows(warehouse_of(pipeline), "raw_salesforce", "opportunity")
     org.update("Opportunity", sorted(rows_before)[0], NextStep="changed while the token is dead")
     org.expire_tokens()
     with pytest.raises(PipelineStepFailed) as failure:
         _load(pipeline, org)
-    error = failure.value.__cause__
-    while error is not None and not isinstance(error, SourceAuthError):
-        error = error.__cause__ or error.__context__
+    error = cause_of_type(failure.value, SourceAuthError)
     assert isinstance(error, SourceAuthError)
     assert "401" in str(error) and "sources.salesforce.access_token" in str(error)
     assert "static-token" not in str(failure.value)
     assert _cursor_state(pipeline) == state_before
-    assert table_rows(_warehouse(pipeline), "raw_salesforce", "opportunity") == rows_before
+    assert table_rows(warehouse_of(pipeline), "raw_salesforce", "opportunity") == rows_before
 
 
 def test_client_credentials_token_is_fetched_and_refreshed_on_401(
@@ -156,7 +145,7 @@ def test_client_credentials_token_is_fetched_and_refreshed_on_401(
     )
     assert len(org.requests_to("/oauth2/token")) == 2
     assert 401 in [r.status for r in org.requests]
-    assert row_counts(_warehouse(pipeline), "raw_salesforce")["event"] == len(org.org["Event"])
+    assert row_counts(warehouse_of(pipeline), "raw_salesforce")["event"] == len(org.org["Event"])
 
 
 def test_a_record_that_breaks_the_contract_goes_to_rejected_with_its_reason(
@@ -166,11 +155,11 @@ def test_a_record_that_breaks_the_contract_goes_to_rejected_with_its_reason(
     bad_id = min(org.org["Opportunity"].values(), key=lambda r: (r["SystemModstamp"], r["Id"]))["Id"]
     org.org["Opportunity"][bad_id]["Amount"] = "twelve thousand"
     _load(pipeline, org)
-    rows = table_rows(_warehouse(pipeline), "raw_salesforce", "opportunity")
+    rows = table_rows(warehouse_of(pipeline), "raw_salesforce", "opportunity")
     assert bad_id not in rows and len(rows) == len(org.org["Opportunity"]) - 1
     import duckdb
 
-    with duckdb.connect(str(_warehouse(pipeline)), read_only=True) as con:
+    with duckdb.connect(str(warehouse_of(pipeline)), read_only=True) as con:
         rejected = con.execute(
             "select id, amount, _rejected_reason, _source_file from raw_salesforce.opportunity__rejected"
         ).fetchall()

@@ -15,11 +15,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ingestion.contracts import as_text
+
 EXTENSIONS = (".csv", ".jsonl", ".parquet")
-
-
-def _all_text(table: pa.Table) -> pa.Table:
-    return table.cast(pa.schema([pa.field(name, pa.string()) for name in table.column_names]))
 
 
 def _jsonl_as_text(data: bytes) -> pa.Table:
@@ -43,7 +41,7 @@ def read_text_table(handle: IO[bytes], file_name: str = "data.csv") -> pa.Table:
     """Read a file with every column as text; empty fields become nulls. The suffix picks the format."""
     data = handle.read()
     if file_name.endswith(".parquet"):
-        return _all_text(pq.read_table(io.BytesIO(data)))
+        return as_text(pq.read_table(io.BytesIO(data)))
     if file_name.endswith(".jsonl"):
         return _jsonl_as_text(data)
     header = next(csv.reader(io.StringIO(data.split(b"\n", 1)[0].decode("utf-8"))))

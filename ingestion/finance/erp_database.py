@@ -18,12 +18,8 @@ from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
 from dlt.sources.sql_database import sql_database
 
-from ingestion.contracts import TableContract, contracted_items
+from ingestion.contracts import TableContract, as_text, contracted_items
 from ingestion.finance.tables import FINANCE_TABLES
-
-
-def _as_text(batch: pa.Table) -> pa.Table:
-    return batch.cast(pa.schema([pa.field(name, pa.string()) for name in batch.column_names]))
 
 
 def _contracted(spec: TableContract, where: str) -> DltResource:
@@ -31,7 +27,7 @@ def _contracted(spec: TableContract, where: str) -> DltResource:
     def contracted(batches: pa.Table | list[pa.Table]) -> Iterator[Any]:
         # Database types vary by ERP; one text pass puts every source through the same casts.
         for batch in batches if isinstance(batches, list) else [batches]:
-            yield from contracted_items(_as_text(batch), spec, where, first_line=1)
+            yield from contracted_items(as_text(batch), spec, where, first_line=1)
 
     return contracted
 
