@@ -115,7 +115,7 @@ def split_typed_and_rejected(
             for index, value in enumerate(text[column].to_pylist()):
                 if value is not None and not _value_fits(value, target):
                     reasons[index] = reasons[index] or (f"{column}={value!r} is not a valid {target}")
-    rejected_mask = pa.array([reason is not None for reason in reasons])
+    rejected_mask = pa.array([reason is not None for reason in reasons], pa.bool_())
     rejected = text.filter(rejected_mask)
     # Rejected rows say where they came from, so whoever fixes the source can find them.
     lines = pc.filter(pa.array(range(first_line, rows + first_line), pa.int64()), rejected_mask)
@@ -137,8 +137,8 @@ def split_typed_and_rejected(
 def contracted_items(text: pa.Table, spec: TableContract, origin: str, first_line: int = 2) -> Iterator[Any]:
     """The typed rows for the resource's own table, then the rejected rows for `<table>__rejected`."""
     typed, rejected = split_typed_and_rejected(text, spec, origin, first_line)
-    if typed.num_rows:
-        yield typed
+    # Even an empty batch is yielded: a header-only file still creates its (empty) table.
+    yield typed
     if rejected.num_rows:
         # A table variant: plain with_hints would retarget the whole resource, sending the typed
         # rows that follow into the rejected table. Columns stay text, as the rows arrived.

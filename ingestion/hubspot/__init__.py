@@ -82,6 +82,10 @@ def deal_property_history(items: Any, api: HubSpotApi) -> Iterator[list[Record]]
         yield history
 
 
+# HubSpot's association type id for a deal's primary company.
+PRIMARY_DEAL_COMPANY = 5
+
+
 @dlt.transformer(
     name="deal_company_associations",
     # Replacing a deal's rows (merge key deal_id) also drops associations removed in HubSpot.
@@ -97,7 +101,13 @@ def deal_company_associations(items: Any, api: HubSpotApi) -> Iterator[list[Reco
             "/crm/v4/associations/deals/companies/batch/read", {"inputs": inputs}, "HubSpot deal associations"
         )
         yield [
-            {"deal_id": str(result["from"]["id"]), "company_id": str(to["toObjectId"])}
+            {
+                "deal_id": str(result["from"]["id"]),
+                "company_id": str(to["toObjectId"]),
+                "is_primary": any(
+                    kind.get("typeId") == PRIMARY_DEAL_COMPANY for kind in to.get("associationTypes", [])
+                ),
+            }
             for result in links.get("results", [])
             for to in result.get("to", [])
         ]
@@ -105,8 +115,18 @@ def deal_company_associations(items: Any, api: HubSpotApi) -> Iterator[list[Reco
 
 def searched_object(api: HubSpotApi, crm_object: CrmObject, lookback_ms: int, start_ms: int) -> DltResource:
     spec = crm_object.contract
+    hints = spec.resource_hints()
+    # Every asked-for property gets a column, even when no record has a value for it yet.
+    hints["columns"] = {
+        **{
+            name: {"data_type": "text", "nullable": True}
+            for name in crm_object.properties
+            if name not in spec.types
+        },
+        **hints["columns"],
+    }
 
-    @dlt.resource(**spec.resource_hints())
+    @dlt.resource(**hints)
     def records() -> Iterator[Any]:
         # The window end is committed with the load package only: a failed run searches it again.
         state = dlt.current.resource_state()

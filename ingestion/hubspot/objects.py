@@ -102,4 +102,4 @@ OWNERS = TableContract(
 )
 # Properties whose every change is kept: the stage history rebuilds a deal's life like
 # Salesforce's OpportunityHistory does.
-HISTORY_PROPERTIES = ("dealstage", "amount", "closedate", "hubspot_owner_id")
+HISTORY_PROPERTIES = ("dealstage", "amount", "closedate", "hs_forecast_category", "hubspot_owner_id")

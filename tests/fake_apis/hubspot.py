@@ -22,6 +22,18 @@ def stage_id(stage_name: str) -> str:
     return re.sub(r"[^a-z]+", "", stage_name.lower())
 
 
+# HubSpot's internal values for the demo's Salesforce picklists: forecast categories are HubSpot's
+# own enumeration; deal types are its two defaults plus a custom `renewal` option.
+FORECAST_CATEGORIES = {
+    "Pipeline": "PIPELINE",
+    "Best Case": "BEST_CASE",
+    "Commit": "COMMIT",
+    "Closed": "CLOSED",
+    "Omitted": "OMIT",
+}
+DEAL_TYPES = {"New Business": "newbusiness", "Expansion": "existingbusiness", "Renewal": "renewal"}
+
+
 def _ms(value: str) -> int:
     return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
 
@@ -49,6 +61,7 @@ class FakeHubSpot(FakeApi):
         self.owners: dict[str, dict[str, Any]] = {}
         self.history: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         self.deal_companies: dict[str, list[str]] = {}
+        self.ids: dict[str, str] = {}  # Salesforce Id -> HubSpot id, for translating plan files
         self._translate(salesforce_org)
         self.route("GET", "/crm/v3/owners", self._owners)
         self.route("GET", "/crm/v3/pipelines/deals", self._pipelines)
@@ -118,9 +131,9 @@ class FakeHubSpot(FakeApi):
                     "amount": opp["Amount"],
                     "deal_currency_code": opp["CurrencyIsoCode"],
                     "closedate": _iso(opp["CloseDate"]),
-                    "dealtype": "newbusiness" if opp["Type"] == "New Business" else "existingbusiness",
+                    "dealtype": DEAL_TYPES[opp["Type"]],
                     "hubspot_owner_id": ids[opp["OwnerId"]],
-                    "hs_forecast_category": opp["ForecastCategoryName"],
+                    "hs_forecast_category": FORECAST_CATEGORIES[opp["ForecastCategoryName"]],
                     "hs_deal_stage_probability": (opp["Probability"] or 0) / 100,
                     "hs_is_closed": opp["IsClosed"],
                     "hs_is_closed_won": opp["IsWon"],
@@ -134,18 +147,41 @@ class FakeHubSpot(FakeApi):
                 ("dealstage", stage_id(change["StageName"])),
                 ("amount", change["Amount"]),
                 ("closedate", _iso(change["CloseDate"])),
+                ("hs_forecast_category", FORECAST_CATEGORIES[change["ForecastCategory"]]),
             ):
-                self.history[deal_id][prop].insert(
-                    0, {"value": str(value), "timestamp": _iso(change["CreatedDate"]), "sourceType": "CRM_UI"}
-                )
+                self._record_history(deal_id, prop, str(value), _iso(change["CreatedDate"]))
+        # Owner history: the first owner from the deal's creation, then every reassignment.
+        owner_changes = sorted(
+            (
+                c
+                for c in org["OpportunityFieldHistory"].values()
+                if c["Field"] == "Owner" and not c["IsDeleted"]
+            ),
+            key=lambda c: c["CreatedDate"],
+        )
+        first_owner: dict[str, str] = {}
+        for change in owner_changes:
+            first_owner.setdefault(change["OpportunityId"], change["OldValue"])
+        for opp in org["Opportunity"].values():
+            owner = first_owner.get(opp["Id"], opp["OwnerId"])
+            self._record_history(ids[opp["Id"]], "hubspot_owner_id", ids[owner], _iso(opp["CreatedDate"]))
+        for change in owner_changes:
+            self._record_history(
+                ids[change["OpportunityId"]],
+                "hubspot_owner_id",
+                ids[change["NewValue"]],
+                _iso(change["CreatedDate"]),
+            )
+        # Salesforce logs calls as Tasks of type Call; HubSpot has a calls object for them.
         for task in org["Task"].values():
+            is_call = task["Type"] == "Call"
             self._put(
-                "tasks",
+                "calls" if is_call else "tasks",
                 ids[task["Id"]],
                 task["IsDeleted"],
                 task,
                 {
-                    "hs_task_subject": task["Subject"],
+                    "hs_call_title" if is_call else "hs_task_subject": task["Subject"],
                     "hs_timestamp": _iso(task["ActivityDate"]),
                     "hubspot_owner_id": ids[task["OwnerId"]],
                 },
@@ -162,7 +198,13 @@ class FakeHubSpot(FakeApi):
                     "hubspot_owner_id": ids[event["OwnerId"]],
                 },
             )
-        self.objects["calls"] = {}
+        self.ids = dict(ids)
+
+    def _record_history(self, record_id: str, prop: str, value: str, timestamp: str | None) -> None:
+        """HubSpot lists a property's history newest first."""
+        self.history[record_id][prop].insert(
+            0, {"value": value, "timestamp": timestamp, "sourceType": "CRM_UI"}
+        )
 
     def _put(
         self,
@@ -199,9 +241,7 @@ class FakeHubSpot(FakeApi):
             record = self.objects[kind][record_id]
             record["properties"].update(properties, **{self.modified_property(kind): now})
             for prop, value in properties.items():
-                self.history[record_id][prop].insert(
-                    0, {"value": value, "timestamp": now, "sourceType": "CRM_UI"}
-                )
+                self._record_history(record_id, prop, value, now)
 
     def archive(self, kind: str, record_id: str) -> None:
         with self.lock:

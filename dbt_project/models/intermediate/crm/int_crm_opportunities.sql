@@ -1,0 +1,92 @@
+-- One row per opportunity of the configured CRM, in one shape. Deleted (archived) ones stay,
+-- flagged. HubSpot: the stage label comes from the deal's pipeline, the account is the deal's
+-- primary company (else its lowest company id).
+{% if crm_source() == 'hubspot' %}
+
+with
+
+deals as (
+    select * from {{ ref('stg_hubspot__deals') }}
+),
+
+stages as (
+    select * from {{ ref('stg_hubspot__deal_pipeline_stages') }}
+),
+
+associations as (
+    select * from {{ ref('stg_hubspot__deal_company_associations') }}
+),
+
+primary_companies as (
+    select
+        deal_id,
+        company_id,
+        row_number() over (
+            partition by deal_id order by case when is_primary then 0 else 1 end, company_id
+        ) as company_rank
+    from associations
+),
+
+opportunities as (
+    select
+        deals.deal_id as opportunity_id,
+        'hubspot' as source_system,
+        primary_companies.company_id as account_id,
+        deals.deal_name as opportunity_name,
+        deals.deal_type as opportunity_type,
+        coalesce(stages.stage_name, deals.stage_id) as stage_name,
+        deals.forecast_category,
+        deals.probability_pct,
+        deals.amount,
+        deals.currency_code,
+        deals.close_date,
+        deals.term_months,
+        deals.owner_id,
+        deals.is_closed,
+        deals.is_won,
+        deals.is_archived as is_deleted,
+        deals.created_at,
+        deals.modified_at
+    from deals
+    left join stages
+        on deals.pipeline_id = stages.pipeline_id
+        and deals.stage_id = stages.stage_id
+    left join primary_companies
+        on deals.deal_id = primary_companies.deal_id
+        and primary_companies.company_rank = 1
+)
+
+{% else %}
+
+with
+
+salesforce_opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+opportunities as (
+    select
+        opportunity_id,
+        'salesforce' as source_system,
+        account_id,
+        opportunity_name,
+        opportunity_type,
+        stage_name,
+        forecast_category,
+        probability_pct,
+        amount,
+        currency_code,
+        close_date,
+        term_months,
+        owner_id,
+        is_closed,
+        is_won,
+        is_deleted,
+        created_at,
+        modified_at
+    from salesforce_opportunities
+)
+
+{% endif %}
+
+select * from opportunities

@@ -1,0 +1,19 @@
+with
+
+source as (
+    select * from {{ source('hubspot', 'calls') }}
+),
+
+renamed as (
+    select
+        id as call_id,
+        hs_call_title as subject,
+        hubspot_owner_id as owner_id,
+        hs_timestamp as activity_at,
+        coalesce(archived, false) as is_archived,
+        createdate as created_at,
+        hs_lastmodifieddate as modified_at
+    from source
+)
+
+select * from renamed

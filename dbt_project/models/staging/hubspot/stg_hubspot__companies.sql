@@ -1,0 +1,23 @@
+with
+
+source as (
+    select * from {{ source('hubspot', 'companies') }}
+),
+
+renamed as (
+    select
+        id as company_id,
+        name as company_name,
+        type as company_type,
+        industry,
+        country,
+        numberofemployees as employee_count,
+        segment,
+        hubspot_owner_id as owner_id,
+        coalesce(archived, false) as is_archived,
+        createdate as created_at,
+        hs_lastmodifieddate as modified_at
+    from source
+)
+
+select * from renamed

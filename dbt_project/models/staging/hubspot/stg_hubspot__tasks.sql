@@ -1,0 +1,19 @@
+with
+
+source as (
+    select * from {{ source('hubspot', 'tasks') }}
+),
+
+renamed as (
+    select
+        id as task_id,
+        hs_task_subject as subject,
+        hubspot_owner_id as owner_id,
+        hs_timestamp as activity_at,
+        coalesce(archived, false) as is_archived,
+        createdate as created_at,
+        hs_lastmodifieddate as modified_at
+    from source
+)
+
+select * from renamed
