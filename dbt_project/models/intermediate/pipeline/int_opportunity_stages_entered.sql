@@ -2,16 +2,15 @@
 with
 
 history as (
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
-    where not is_deleted
+    select * from {{ ref('int_crm_opportunity_history') }}
 ),
 
 with_previous_stage as (
     select
         opportunity_id,
         stage_name,
-        created_at,
-        lag(stage_name) over (partition by opportunity_id order by created_at) as previous_stage_name
+        changed_at,
+        lag(stage_name) over (partition by opportunity_id order by changed_at) as previous_stage_name
     from history
 ),
 
@@ -19,7 +18,7 @@ stage_changes as (
     select
         opportunity_id,
         stage_name,
-        created_at
+        changed_at
     from with_previous_stage
     where previous_stage_name is null or previous_stage_name <> stage_name
 ),
@@ -27,7 +26,7 @@ stage_changes as (
 final as (
     select
         opportunity_id,
-        max(created_at) as current_stage_entered_at
+        max(changed_at) as current_stage_entered_at
     from stage_changes
     group by opportunity_id
 )

@@ -5,13 +5,12 @@
 with
 
 opportunities as (
-    select * from {{ ref('int_opportunities_unioned') }}
+    select * from {{ ref('int_crm_opportunities') }}
     where is_won and not is_deleted
 ),
 
 splits as (
-    select * from {{ ref('stg_salesforce__opportunity_splits') }}
-    where not is_deleted
+    select * from {{ ref('int_crm_opportunity_splits') }}
 ),
 
 fx_rates as (

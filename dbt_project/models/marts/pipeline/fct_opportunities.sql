@@ -4,16 +4,16 @@
 with
 
 opportunities as (
-    select * from {{ ref('int_opportunities_unioned') }}
+    select * from {{ ref('int_crm_opportunities') }}
     where not is_deleted
 ),
 
 accounts as (
-    select * from {{ ref('stg_salesforce__accounts') }}
+    select * from {{ ref('int_crm_accounts') }}
 ),
 
 users as (
-    select * from {{ ref('stg_salesforce__users') }}
+    select * from {{ ref('int_crm_users') }}
 ),
 
 stages_entered as (

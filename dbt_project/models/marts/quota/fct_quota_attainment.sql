@@ -1,76 +1,133 @@
--- Quota attainment per rep and quota period (quarter): ramped quota against bookings credited
--- (splits applied, reporting currency at close-date rates) closed within the period.
+-- Quota attainment per period grain (month, fiscal quarter, fiscal year) × level (rep, team,
+-- territory, region) × member, for every period begun by the as-of date. Every figure is a sum
+-- of rep-months (int_quota_rep_months), so a team is exactly its reps and a quarter exactly its
+-- months. Forecast = bookings + open Commit + probability-weighted open Best Case, from the
+-- pipeline on the day the period is measured (its last day, or the as-of date while it runs),
+-- for deals closing in the period, credited to the owner's rep-month of the close date.
 with
 
-quotas as (
-    select * from {{ ref('stg_plans__quotas') }}
+rep_months as (
+    select * from {{ ref('int_quota_rep_months') }}
 ),
 
-credited_bookings as (
-    select * from {{ ref('int_bookings_credited') }}
+periods as (
+    select * from {{ ref('int_calendar_periods') }}
+    where period_grain in ('month', 'quarter', 'year')
 ),
 
-users as (
-    select * from {{ ref('stg_salesforce__users') }}
+snapshots as (
+    select * from {{ ref('fct_pipeline_snapshots') }}
 ),
 
-memberships as (
-    select * from {{ ref('int_rep_team_memberships_enriched') }}
-),
-
-bookings_per_period as (
+rep_month_periods as (
     select
-        quotas.quota_id,
-        coalesce(sum(credited_bookings.credited_amount_reporting), 0) as bookings_credited
-    from quotas
-    left join credited_bookings
-        on quotas.user_id = credited_bookings.user_id
-        and credited_bookings.credit_date between quotas.period_start and quotas.period_end
-    group by quotas.quota_id
+        periods.period_grain,
+        periods.period_start,
+        periods.period_end,
+        rep_months.*
+    from periods
+    inner join rep_months
+        on (periods.period_grain = 'month' and rep_months.month_start = periods.period_start)
+        or (periods.period_grain = 'quarter' and rep_months.quarter_start = periods.period_start)
+        or (periods.period_grain = 'year' and rep_months.year_start = periods.period_start)
 ),
 
--- The team a quota belongs to: the rep's team on the period start, or on the hire date when
--- the rep joined during the period.
+open_forecast as (
+    select
+        rep_month_periods.period_grain,
+        rep_month_periods.period_start,
+        rep_month_periods.quota_id,
+        rep_month_periods.month_start,
+        sum(case when snapshots.forecast_category = 'Commit' then snapshots.amount_reporting else 0 end) as commit_amount,
+        sum(case when snapshots.forecast_category = 'Best Case' then snapshots.weighted_amount_reporting else 0 end) as best_case_weighted_amount
+    from rep_month_periods
+    inner join periods
+        on rep_month_periods.period_grain = periods.period_grain
+        and rep_month_periods.period_start = periods.period_start
+    inner join snapshots
+        on snapshots.snapshot_date = periods.measured_on
+        and snapshots.owner_id = rep_month_periods.rep_id
+        and snapshots.close_date between rep_month_periods.month_start and rep_month_periods.month_end
+    group by
+        rep_month_periods.period_grain,
+        rep_month_periods.period_start,
+        rep_month_periods.quota_id,
+        rep_month_periods.month_start
+),
+
+units as (
+    select
+        rep_month_periods.*,
+        coalesce(open_forecast.commit_amount, 0) as commit_amount,
+        coalesce(open_forecast.best_case_weighted_amount, 0) as best_case_weighted_amount
+    from rep_month_periods
+    left join open_forecast
+        on rep_month_periods.period_grain = open_forecast.period_grain
+        and rep_month_periods.period_start = open_forecast.period_start
+        and rep_month_periods.quota_id = open_forecast.quota_id
+        and rep_month_periods.month_start = open_forecast.month_start
+),
+
+{% set levels = [
+    ('rep', 'rep_id', 'rep_name'),
+    ('team', 'team_id', 'team_name'),
+    ('territory', 'territory_id', 'territory_name'),
+    ('region', 'region', 'region'),
+] %}
+
+per_level as (
+    {% for level, id_column, name_column in levels %}
+    select
+        period_grain,
+        period_start,
+        period_end,
+        '{{ level }}' as attainment_level,
+        {{ id_column }} as member_id,
+        max({{ name_column }}) as member_name,
+        count(distinct rep_id) as rep_count,
+        sum(quota_amount) as quota_amount,
+        sum(bookings_credited) as bookings_credited,
+        sum(commit_amount) as commit_amount,
+        sum(best_case_weighted_amount) as best_case_weighted_amount
+    from units
+    where {{ id_column }} is not null
+    group by period_grain, period_start, period_end, {{ id_column }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
 with_elapsed_share as (
     select
-        quotas.*,
-        users.user_name as rep_name,
-        greatest(quotas.period_start, coalesce(users.hire_date, quotas.period_start)) as team_date,
-        case
-            when {{ as_of_date() }} > quotas.period_end then cast(1 as decimal(18, 6))
-            when {{ as_of_date() }} < quotas.period_start then cast(0 as decimal(18, 6))
-            else {{ divide(dbt.datediff('quotas.period_start', as_of_date(), 'day') ~ ' + 1',
-                           dbt.datediff('quotas.period_start', 'quotas.period_end', 'day') ~ ' + 1') }}
-        end as elapsed_share
-    from quotas
-    left join users
-        on quotas.user_id = users.user_id
+        per_level.*,
+        {{ divide(dbt.datediff('per_level.period_start', 'periods.measured_on', 'day') ~ ' + 1',
+                  dbt.datediff('per_level.period_start', 'per_level.period_end', 'day') ~ ' + 1') }} as elapsed_share
+    from per_level
+    inner join periods
+        on per_level.period_grain = periods.period_grain
+        and per_level.period_start = periods.period_start
 ),
 
 final as (
     select
-        quotas.quota_id,
-        quotas.user_id,
-        quotas.rep_name,
-        memberships.team_id,
-        memberships.team_name,
-        memberships.territory_id,
-        memberships.region,
-        quotas.period_start,
-        quotas.period_end,
-        cast(quotas.quota_amount as decimal(18, 2)) as quota_amount,
-        cast(quotas.ramp_pct as decimal(5, 2)) as ramp_pct,
-        cast(bookings_per_period.bookings_credited as decimal(18, 2)) as bookings_credited,
-        cast({{ divide('bookings_per_period.bookings_credited * 100', 'quotas.quota_amount', 2) }} as decimal(18, 2)) as attainment_pct,
-        cast(quotas.quota_amount - bookings_per_period.bookings_credited as decimal(18, 2)) as quota_gap,
-        cast(quotas.elapsed_share as decimal(18, 6)) as elapsed_share,
-        cast({{ divide(divide('bookings_per_period.bookings_credited * 100', 'quotas.quota_amount', 6), 'quotas.elapsed_share', 2) }} as decimal(18, 2)) as pacing_pct
-    from with_elapsed_share as quotas
-    inner join bookings_per_period
-        on quotas.quota_id = bookings_per_period.quota_id
-    left join memberships
-        on quotas.user_id = memberships.user_id
-        and {{ is_valid_on('quotas.team_date', 'memberships') }}
+        {{ dbt.hash("period_grain || '|' || cast(period_start as " ~ dbt.type_string() ~ ") || '|' || attainment_level || '|' || member_id") }} as attainment_id,
+        period_grain,
+        period_start,
+        period_end,
+        attainment_level,
+        member_id,
+        member_name,
+        cast(rep_count as integer) as rep_count,
+        cast(quota_amount as decimal(18, 2)) as quota_amount,
+        cast(bookings_credited as decimal(18, 2)) as bookings_credited,
+        cast({{ divide('bookings_credited * 100', 'quota_amount', 2) }} as decimal(18, 2)) as attainment_pct,
+        cast(quota_amount - bookings_credited as decimal(18, 2)) as quota_gap,
+        cast(elapsed_share as decimal(18, 6)) as elapsed_share,
+        cast({{ divide(divide('bookings_credited * 100', 'quota_amount', 6), 'elapsed_share', 2) }} as decimal(18, 2)) as pacing_pct,
+        cast(commit_amount as decimal(18, 2)) as commit_amount,
+        cast(best_case_weighted_amount as decimal(18, 2)) as best_case_weighted_amount,
+        cast(bookings_credited + commit_amount + best_case_weighted_amount as decimal(18, 2)) as forecast_amount,
+        cast({{ divide('(bookings_credited + commit_amount + best_case_weighted_amount) * 100', 'quota_amount', 2) }} as decimal(18, 2)) as forecast_attainment_pct
+    from with_elapsed_share
 )
 
 select * from final

@@ -1,0 +1,37 @@
+{#- Calendar settings (vars): company_timezone, week_start_day (ISO: 1 = Monday),
+    fiscal_year_start_month (1 = January). Every period column goes through these macros. -#}
+
+{#- The calendar day of a timestamp (timestamptz) in the company's timezone. -#}
+{% macro local_date(column) -%}
+    cast({{ column }} at time zone '{{ var("company_timezone") }}' as date)
+{%- endmacro %}
+
+{#- The first day of the period of `grain` (week, month, quarter, year; quarters and years are
+    fiscal) that holds `day`. -#}
+{% macro period_start(grain, day) -%}
+    {%- if grain == 'week' -%}
+        cast({{ dbt.dateadd('day', '-1 * ((cast(extract(isodow from ' ~ day ~ ') as integer) - ' ~ var('week_start_day') ~ ' + 7) % 7)', day) }} as date)
+    {%- elif grain == 'month' -%}
+        cast({{ dbt.date_trunc('month', day) }} as date)
+    {%- elif grain in ('quarter', 'year') -%}
+        {%- set months = 3 if grain == 'quarter' else 12 -%}
+        cast({{ dbt.dateadd('month', '-1 * ((cast(extract(month from ' ~ day ~ ') as integer) - ' ~ var('fiscal_year_start_month') ~ ' + 12) % ' ~ months ~ ')', dbt.date_trunc('month', day)) }} as date)
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("period_start: unknown grain " ~ grain) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The last day of the period of `grain` that starts on `start`. -#}
+{% macro period_end(grain, start) -%}
+    {%- if grain == 'week' -%}
+        cast({{ dbt.dateadd('day', 6, start) }} as date)
+    {%- else -%}
+        {%- set months = {'month': 1, 'quarter': 3, 'year': 12}[grain] -%}
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', months, start)) }} as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The median of `column` (a continuous median, as a decimal). -#}
+{% macro median(column) -%}
+    cast(percentile_cont(0.5) within group (order by {{ column }}) as decimal(18, 2))
+{%- endmacro %}

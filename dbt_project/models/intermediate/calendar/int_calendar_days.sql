@@ -1,0 +1,18 @@
+-- One row per day from the calendar start to the as-of date, with the (fiscal) periods it is in.
+with
+
+days as (
+    {{ day_spine("'" ~ var('calendar_start_date') ~ "'", as_of_date()) }}
+),
+
+final as (
+    select
+        date_day,
+        {{ period_start('week', 'date_day') }} as week_start,
+        {{ period_start('month', 'date_day') }} as month_start,
+        {{ period_start('quarter', 'date_day') }} as quarter_start,
+        {{ period_start('year', 'date_day') }} as year_start
+    from days
+)
+
+select * from final

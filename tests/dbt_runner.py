@@ -1,0 +1,27 @@
+"""Run the project's dbt on a given warehouse, in a subprocess, leaving the project's target alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration import settings
+
+
+def dbt_build(workdir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`dbt build <args>` with `env` added; fails the test with dbt's output if it fails."""
+    dbt = Path(sys.executable).parent / "dbt"
+    command = [str(dbt), "build", "--profiles-dir", ".", "--target-path", str(workdir / "target"),
+               "--log-path", str(workdir / "logs"), *args]  # fmt: skip
+    result = subprocess.run(
+        command,
+        cwd=settings.DBT_PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    return result

@@ -1,0 +1,206 @@
+"""Pipeline and quota marts on the tiny company (tests/tiny_company.py), against figures worked
+out by hand below. As of 2025-06-30, so Q2 2025 is complete (elapsed share 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pytest
+
+from ingestion.export_files import crm_exports, finance_exports
+from ingestion.plans import plan_files
+from tests.dbt_runner import dbt_build
+from tests.raw_tables import duckdb_pipeline
+from tests.tiny_company import AS_OF, write_tiny_company
+
+Q2 = date(2025, 4, 1)
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    workdir = tmp_path_factory.mktemp("tiny_company")
+    write_tiny_company(workdir / "exports")
+    duckdb_pipeline(workdir, "crm", "raw_salesforce").run(crm_exports(str(workdir / "exports")))
+    duckdb_pipeline(workdir, "finance", "raw_finance").run(finance_exports(str(workdir / "exports")))
+    duckdb_pipeline(workdir, "plans", "raw_plans").run(plan_files(str(workdir / "exports" / "plans")))
+    dbt_build(
+        workdir,
+        {"SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"), "SALESOPS_CRM_SOURCE": "files"},
+        "--select", "+fct_pipeline_movement", "+fct_sales_metrics", "+fct_attainment_distribution",
+        "--vars", f"{{as_of_date: '{AS_OF}'}}",
+    )  # fmt: skip
+    connection = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+def _row(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> dict[str, Any]:
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    assert len(rows) == 1, rows
+    return dict(zip(names, rows[0], strict=True))
+
+
+def _waterfall(con: duckdb.DuckDBPyConnection, rep: str) -> dict[str, Any]:
+    return _row(
+        con,
+        "select * from pipeline.fct_pipeline_movement where period_grain = 'quarter' and period_start = ? "
+        "and rep_id = ?",
+        Q2,
+        rep,
+    )
+
+
+def test_q2_waterfall_of_r1_puts_each_deal_in_its_bucket(marts: duckdb.DuckDBPyConnection) -> None:
+    # R1's Q2 pipeline at the start (end of 2025-03-31): open, owned by R1, closing in Q2:
+    #   O3 30,000 + O4 40,000 + O7 10,000 EUR x 1.20 = 12,000 + O9 8,000 = 90,000.
+    # (O8 closed in Q3 then; O6 was R2's; O5 did not exist.) 7 deals: those 4, then O5, O6, O8.
+    # created: O5 15,000. pulled in: O8 (close moved 08-31 -> 06-10) 50,000.
+    # transferred in: O6 (R2 -> R1 on 05-05) 25,000. won: O3 at its start value 30,000 (one
+    # bucket per deal: the 5,000 raise before winning is not shown apart). pushed out: O4 40,000.
+    # removed: O9 (deleted) 8,000. O7 decreased 10,000 -> 9,000 EUR: at the start rate 9,000 x
+    # 1.20 = 10,800, so decreased 1,200; at the end rate 9,000 x 1.25 = 11,250: FX +450.
+    # End: 15,000 + 50,000 + 25,000 + 11,250 = 101,250.
+    # Identity: 90,000 + 15,000 + 50,000 + 25,000 - 1,200 - 40,000 - 30,000 - 8,000 + 450 = 101,250.
+    waterfall = _waterfall(marts, "R1")
+    expected = {
+        "open_at_start": D("90000.00"), "created": D("15000.00"), "reopened": D("0.00"),
+        "pulled_in": D("50000.00"), "transferred_in": D("25000.00"), "increased": D("0.00"),
+        "decreased": D("1200.00"), "pushed_out": D("40000.00"), "transferred_out": D("0.00"),
+        "won": D("30000.00"), "lost": D("0.00"), "removed": D("8000.00"),
+        "fx_revaluation": D("450.00"), "open_at_end": D("101250.00"), "opportunity_count": 7,
+        "team_id": "T1", "region": "NA",
+    }  # fmt: skip
+    assert {k: waterfall[k] for k in expected} == expected
+    buckets = dict(
+        marts.execute(
+            "select opportunity_id, movement_bucket from pipeline.fct_pipeline_movement_bridge "
+            "where period_grain = 'quarter' and period_start = ? and rep_id = 'R1'",
+            [Q2],
+        ).fetchall()
+    )
+    assert buckets == {
+        "O3": "won", "O4": "pushed_out", "O5": "created", "O6": "transferred_in",
+        "O7": "decreased", "O8": "pulled_in", "O9": "removed",
+    }  # fmt: skip
+
+
+def test_q2_waterfall_of_r2_shows_the_transfer_out(marts: duckdb.DuckDBPyConnection) -> None:
+    # R2 held O6 (25,000, closing 06-30) at the start and lost it to R1 on 05-05. O10 (split
+    # to R2) was R3's deal, created and won inside Q2: in nobody's pipeline at either end.
+    waterfall = _waterfall(marts, "R2")
+    assert (waterfall["open_at_start"], waterfall["transferred_out"], waterfall["open_at_end"]) == (
+        D("25000.00"),
+        D("25000.00"),
+        D("0.00"),
+    )
+    assert marts.execute(
+        "select count(*) from pipeline.fct_pipeline_movement_bridge where opportunity_id = 'O10' "
+        "and period_grain = 'quarter'"
+    ).fetchone() == (0,)
+    # In June it was: open on May 31 closing June 30, then won - R3's June waterfall shows it.
+    assert marts.execute(
+        "select rep_id, movement_bucket, movement_amount from pipeline.fct_pipeline_movement_bridge "
+        "where opportunity_id = 'O10' and period_grain = 'month'"
+    ).fetchall() == [("R3", "won", D("-20000.00"))]
+
+
+def test_attainment_applies_the_split_and_adds_reps_into_teams(marts: duckdb.DuckDBPyConnection) -> None:
+    # Q2 bookings: R1 O3 35,000; R2 40 % of O10 = 8,000; R3 60 % of O10 = 12,000.
+    # R1 35,000 / 100,000 = 35.00 %; R2 8,000 / 80,000 = 10.00 %; R3 12,000 / 50,000 = 24.00 %.
+    # Team T1 = R1 + R2: 43,000 / 180,000 = 23.888... -> 23.89 %. Region NA = T1.
+    # Year 2025 to date for R1: quota 100,000 + 100,000; bookings O1 10,000 + O3 35,000 = 22.50 %.
+    def attainment(grain: str, start: date, level: str, member: str) -> tuple[Decimal, Decimal, Decimal]:
+        row = _row(
+            marts,
+            "select quota_amount, bookings_credited, attainment_pct from quota.fct_quota_attainment "
+            "where period_grain = ? and period_start = ? and attainment_level = ? and member_id = ?",
+            grain, start, level, member,
+        )  # fmt: skip
+        return row["quota_amount"], row["bookings_credited"], row["attainment_pct"]
+
+    assert attainment("quarter", Q2, "rep", "R1") == (D("100000.00"), D("35000.00"), D("35.00"))
+    assert attainment("quarter", Q2, "rep", "R2") == (D("80000.00"), D("8000.00"), D("10.00"))
+    assert attainment("quarter", Q2, "rep", "R3") == (D("50000.00"), D("12000.00"), D("24.00"))
+    assert attainment("quarter", Q2, "team", "T1") == (D("180000.00"), D("43000.00"), D("23.89"))
+    assert attainment("quarter", Q2, "region", "NA") == (D("180000.00"), D("43000.00"), D("23.89"))
+    assert attainment("year", date(2025, 1, 1), "rep", "R1") == (D("200000.00"), D("45000.00"), D("22.50"))
+    # Months share the quarter's quota by days: April 100,000 x 30/91 = 32,967.03; May x 31/91 =
+    # 34,065.93; June takes the rest, 32,967.04. May's bookings are O3's 35,000: 102.74 %.
+    assert attainment("month", date(2025, 4, 1), "rep", "R1")[0] == D("32967.03")
+    assert attainment("month", date(2025, 5, 1), "rep", "R1") == (D("34065.93"), D("35000.00"), D("102.74"))
+    assert attainment("month", date(2025, 6, 1), "rep", "R1")[0] == D("32967.04")
+
+
+def test_forecast_and_distribution(marts: duckdb.DuckDBPyConnection) -> None:
+    # R1's open deals closing in Q2 on 06-30: O7 (Commit) 9,000 EUR x 1.25 = 11,250; O6
+    # (Best Case, 60 %) 25,000 x 0.6 = 15,000; O5, O8 are Pipeline. Forecast = 35,000 + 11,250 +
+    # 15,000 = 61,250 -> 61.25 % of 100,000. Pacing = attainment (the quarter is over).
+    row = _row(
+        marts,
+        "select * from quota.fct_quota_attainment where period_grain = 'quarter' and period_start = ? "
+        "and attainment_level = 'rep' and member_id = 'R1'",
+        Q2,
+    )
+    assert (row["commit_amount"], row["best_case_weighted_amount"], row["forecast_amount"]) == (
+        D("11250.00"), D("15000.00"), D("61250.00"),
+    )  # fmt: skip
+    assert (row["forecast_attainment_pct"], row["elapsed_share"], row["pacing_pct"]) == (
+        D("61.25"), D("1.000000"), D("35.00"),
+    )  # fmt: skip
+    # Q2 attainment of the three reps: 35 %, 10 %, 24 % -> all in the 0-50 % band, none at quota.
+    bands = marts.execute(
+        "select band_label, rep_count, share_of_reps_pct, share_at_or_above_quota_pct "
+        "from quota.fct_attainment_distribution where period_grain = 'quarter' and period_start = ? "
+        "order by band_order",
+        [Q2],
+    ).fetchall()
+    assert bands[0] == ("0-50 %", 3, D("100.00"), D("0.00"))
+    assert sum(count for _, count, _, _ in bands) == 3
+
+
+def test_sales_metrics_of_q2(marts: duckdb.DuckDBPyConnection) -> None:
+    def metrics(level: str, member: str) -> dict[str, Any]:
+        return _row(
+            marts,
+            "select * from pipeline.fct_sales_metrics where period_grain = 'quarter' and period_start = ? "
+            "and metric_level = ? and member_id = ?",
+            Q2, level, member,
+        )  # fmt: skip
+
+    # R3 closed O10 won (20,000) and O11 lost (12,000): win rate 1/2 = 50.00 % by count,
+    # 20,000 / 32,000 = 62.50 % by value. Cycle: O10 created 04-01, won 06-10 = 70 days.
+    r3 = metrics("rep", "R3")
+    assert (r3["won_deal_count"], r3["lost_deal_count"], r3["win_rate_by_count_pct"]) == (1, 1, D("50.00"))
+    assert (r3["win_rate_by_value_pct"], r3["sales_cycle_days"], r3["average_deal_size"]) == (
+        D("62.50"), D("70.00"), D("20000.00"),
+    )  # fmt: skip
+    # R1 won O3 (35,000), lost nothing: 100 %. Cycle: 02-01 -> 05-15 = 27 + 31 + 30 + 15 = 103 days.
+    # Open deals on 06-30: O4, O5, O6, O7, O8 = 5. Velocity = 5 x 35,000 x 100 % / 103 days
+    # = 1,699.029... -> 1,699.03 per day. Open pipeline = 40,000 + 15,000 + 25,000 + 11,250 +
+    # 50,000 = 141,250; closing in Q2 (all but O4) = 101,250. Coverage = 101,250 / (100,000 -
+    # 35,000) = 1.5576... -> 1.56. Slippage = O4's 40,000 pushed out.
+    r1 = metrics("rep", "R1")
+    assert (r1["won_deal_count"], r1["win_rate_by_count_pct"], r1["sales_cycle_days"]) == (
+        1,
+        D("100.00"),
+        D("103.00"),
+    )
+    assert (r1["open_deal_count"], r1["open_pipeline_amount"], r1["pipeline_due_in_period_amount"]) == (
+        5, D("141250.00"), D("101250.00"),
+    )  # fmt: skip
+    assert (r1["sales_velocity_per_day"], r1["pipeline_coverage_ratio"], r1["slipped_amount"]) == (
+        D("1699.03"), D("1.56"), D("40000.00"),
+    )  # fmt: skip
+    # Weighted pipeline: O4 40,000 x 40 % + O5 15,000 x 10 % + O6 25,000 x 60 % + O7 11,250 x
+    # 80 % + O8 50,000 x 20 % = 16,000 + 1,500 + 15,000 + 9,000 + 10,000 = 51,500.
+    assert r1["weighted_pipeline_amount"] == D("51500.00")
+    # Team T1 in Q2: won O3 (R1); R2 closed nothing -> 1 won, 0 lost.
+    t1 = metrics("team", "T1")
+    assert (t1["won_deal_count"], t1["lost_deal_count"], t1["won_amount"]) == (1, 0, D("35000.00"))
