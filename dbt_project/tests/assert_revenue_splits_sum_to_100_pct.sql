@@ -2,8 +2,8 @@
 with
 
 splits as (
-    select * from {{ ref('stg_salesforce__opportunity_splits') }}
-    where not is_deleted and split_type = 'Revenue'
+    select * from {{ ref('int_crm_opportunity_splits') }}
+    where split_type = 'Revenue'
 ),
 
 per_opportunity as (

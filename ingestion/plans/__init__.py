@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import dlt
@@ -50,10 +52,32 @@ PLAN_TABLES: tuple[TableContract, ...] = (
         ("user_id", "plan_id", "effective_from"),
     ),
 )
+# Files sales ops only keeps when they have something to say; absent means no rows.
+OPTIONAL_PLAN_TABLES: tuple[TableContract, ...] = (
+    TableContract(
+        "manual_adjustments.csv",
+        "manual_adjustments",
+        ("adjustment_id",),
+        "adjustment_id",
+        {"statement_month": DATE, "amount": MONEY},
+        ("adjustment_id", "user_id", "statement_month", "amount", "currency", "reason", "approved_by"),
+    ),
+    TableContract(
+        "commission_disputes.csv",
+        "commission_disputes",
+        ("dispute_id",),
+        "dispute_id",
+        {"raised_on": DATE, "resolved_on": DATE, "resolution": pa.string()},
+        ("dispute_id", "user_id", "opportunity_id", "raised_on", "status"),
+    ),
+)
 
 
 def read_plan_csv(plans_dir: Path, spec: TableContract) -> pa.Table:
     path = plans_dir / spec.origin
+    if not path.exists() and spec in OPTIONAL_PLAN_TABLES:
+        empty = pa.table({name: pa.array([], pa.string()) for name in spec.columns})
+        return split_typed_and_rejected(empty, spec, spec.origin)[0]
     if not path.exists():
         raise PlanFileError(f"{path}: plan file is missing; every plans folder needs {spec.origin}.")
     with path.open("rb") as handle:
@@ -74,6 +98,35 @@ def read_plan_csv(plans_dir: Path, spec: TableContract) -> pa.Table:
     return typed
 
 
+FX_RATE_SCHEMA = pa.schema(
+    [("plan_id", pa.string()), ("plan_version", pa.string()), ("from_currency", pa.string()),
+     ("to_currency", pa.string()), ("rate", pa.decimal128(18, 6))]
+)  # fmt: skip
+SPIFF_SCHEMA = pa.schema(
+    [("plan_id", pa.string()), ("plan_version", pa.string()), ("spiff_number", pa.int64()),
+     ("spiff_name", pa.string()), ("kind", pa.string()), ("amount", pa.decimal128(18, 6)),
+     ("deal_type", pa.string()), ("min_term_months", pa.int64()), ("window_from", pa.date32()),
+     ("window_to", pa.date32())]
+)  # fmt: skip
+
+
+def _typed_rows(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """Plan values (YAML numbers, ISO dates) as an arrow table of `schema`."""
+
+    def typed(value: object, kind: pa.DataType) -> object:
+        if value is None:
+            return None
+        if pa.types.is_decimal(kind):
+            return Decimal(str(value))
+        if pa.types.is_date(kind):
+            return date.fromisoformat(str(value))
+        return value
+
+    return pa.Table.from_pylist(
+        [{field.name: typed(row.get(field.name), field.type) for field in schema} for row in rows], schema
+    )
+
+
 def _plan_table_resource(plans_dir: Path, spec: TableContract) -> DltResource:
     @dlt.resource(name=spec.name, write_disposition="replace", primary_key=list(spec.primary_key))
     def plan_table() -> Iterator[pa.Table]:
@@ -86,7 +139,7 @@ def _plan_table_resource(plans_dir: Path, spec: TableContract) -> DltResource:
 def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
     """Plan CSVs and comp plan YAMLs under `plans_dir` (comp plans in `comp_plans/*.yaml`)."""
     root = Path(plans_dir)
-    for spec in PLAN_TABLES:
+    for spec in (*PLAN_TABLES, *OPTIONAL_PLAN_TABLES):
         yield _plan_table_resource(root, spec)
     plan_paths = sorted((root / "comp_plans").glob("*.yaml"))
     # Each plan is parsed and validated once, on first use, for all three of its tables.
@@ -100,6 +153,16 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
             "on_target_incentive": {"data_type": "decimal", "precision": 18, "scale": 2},
             "effective_from": {"data_type": "date"},
             "effective_to": {"data_type": "date"},
+            # Optional parts of a plan: declared so their columns exist even when no plan sets them.
+            "gate_min_attainment": {"data_type": "decimal", "precision": 9, "scale": 4, "nullable": True},
+            "cap_kind": {"data_type": "text", "nullable": True},
+            "cap_value": {"data_type": "decimal", "precision": 18, "scale": 4, "nullable": True},
+            "clawback_window_days": {"data_type": "bigint", "nullable": True},
+            "clawback_triggers": {"data_type": "text", "nullable": True},
+            "manager_override_rate": {"data_type": "decimal", "precision": 9, "scale": 6, "nullable": True},
+            "draw_monthly_guarantee": {"data_type": "decimal", "precision": 18, "scale": 2, "nullable": True},
+            "draw_recoverable": {"data_type": "bool", "nullable": True},
+            "capitalize_benefit_months": {"data_type": "bigint", "nullable": True},
             **{
                 f"weight_{kind}": {"data_type": "decimal", "precision": 9, "scale": 4}
                 for kind in ("new_business", "expansion", "renewal")
@@ -124,16 +187,27 @@ def plan_files(plans_dir: str = dlt.config.value) -> Iterator[DltResource]:
         for path in plan_paths:
             yield from parsed_plan(path)[1]
 
+    # Optional plan parts load as arrow tables of a fixed schema: with no plan using them, the
+    # (empty) table still exists for the models that read it.
     @dlt.resource(
         name="comp_plan_fx_rates",
         write_disposition="merge",
         primary_key=["plan_id", "plan_version", "from_currency"],
-        columns={"rate": {"data_type": "decimal", "precision": 18, "scale": 6}},
     )
-    def comp_plan_fx_rates() -> Iterator[dict]:
-        for path in plan_paths:
-            yield from parsed_plan(path)[2]
+    def comp_plan_fx_rates() -> Iterator[pa.Table]:
+        rows = [row for path in plan_paths for row in parsed_plan(path)[2]]
+        yield _typed_rows(rows, FX_RATE_SCHEMA)
+
+    @dlt.resource(
+        name="comp_plan_spiffs",
+        write_disposition="merge",
+        primary_key=["plan_id", "plan_version", "spiff_number"],
+    )
+    def comp_plan_spiffs() -> Iterator[pa.Table]:
+        rows = [row for path in plan_paths for row in parsed_plan(path)[3]]
+        yield _typed_rows(rows, SPIFF_SCHEMA)
 
     yield comp_plans
     yield comp_plan_tiers
     yield comp_plan_fx_rates
+    yield comp_plan_spiffs

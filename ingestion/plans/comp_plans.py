@@ -66,10 +66,14 @@ def load_comp_plan(path: Path) -> dict[str, Any]:
     return plan
 
 
-def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The plan's row (version, full body), one row per tier, one per fixed FX rate."""
+PlanRows = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def comp_plan_rows(path: Path) -> PlanRows:
+    """The plan's row (version, full body), one row per tier, per fixed FX rate and per SPIFF."""
     plan = load_comp_plan(path)
     version = plan_version(plan)
+    gate, cap, clawback = plan.get("gate") or {}, plan.get("cap") or {}, plan.get("clawback") or {}
     plan_row = {
         "plan_id": plan["plan_id"],
         "plan_version": version,
@@ -85,6 +89,15 @@ def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], li
         "weight_new_business": plan["measure"].get("weights", {}).get("new_business", 1.0),
         "weight_expansion": plan["measure"].get("weights", {}).get("expansion", 1.0),
         "weight_renewal": plan["measure"].get("weights", {}).get("renewal", 1.0),
+        "gate_min_attainment": gate.get("min_attainment"),
+        "cap_kind": cap.get("kind"),
+        "cap_value": cap.get("value"),
+        "clawback_window_days": clawback.get("window_days"),
+        "clawback_triggers": ",".join(clawback.get("triggers", [])) if clawback else None,
+        "manager_override_rate": (plan.get("manager_override") or {}).get("rate"),
+        "draw_monthly_guarantee": (plan.get("draw") or {}).get("monthly_guarantee"),
+        "draw_recoverable": (plan.get("draw") or {}).get("recoverable"),
+        "capitalize_benefit_months": (plan.get("capitalization") or {}).get("benefit_months"),
         "plan_body": json.dumps(plan, sort_keys=True),
         "source_file": path.name,
     }
@@ -109,4 +122,19 @@ def comp_plan_rows(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], li
         }
         for currency, rate in sorted((plan.get("fx_rates") or {}).items())
     ]
-    return plan_row, tier_rows, fx_rows
+    spiff_rows = [
+        {
+            "plan_id": plan["plan_id"],
+            "plan_version": version,
+            "spiff_number": number,
+            "spiff_name": spiff["name"],
+            "kind": spiff["kind"],
+            "amount": spiff["amount"],
+            "deal_type": spiff.get("qualifies", {}).get("deal_type"),
+            "min_term_months": spiff.get("qualifies", {}).get("min_term_months"),
+            "window_from": spiff["window"]["from"],
+            "window_to": spiff["window"]["to"],
+        }
+        for number, spiff in enumerate(plan.get("spiffs") or [], start=1)
+    ]
+    return plan_row, tier_rows, fx_rows, spiff_rows

@@ -1,6 +1,7 @@
 -- Crediting events for compensation: each credited deal under the comp plan in force for the
 -- rep on the credit date, at the plan's fixed FX rate where it sets one (else the close date's
--- rate), weighted by deal type, on the plan's measure basis.
+-- rate), weighted by deal type, on the plan's measure basis. The plan in force is the latest
+-- loaded version of the assigned plan (int_comp_plans_current).
 with
 
 credited_bookings as (
@@ -11,20 +12,12 @@ assignments as (
     select * from {{ ref('stg_plans__plan_assignments') }}
 ),
 
-plan_versions as (
-    select * from {{ ref('stg_plans__comp_plans') }}
+plans as (
+    select * from {{ ref('int_comp_plans_current') }}
 ),
 
 plan_fx_rates as (
     select * from {{ ref('stg_plans__comp_plan_fx_rates') }}
-),
-
--- The latest-loaded version of each plan is the one in force; older versions stay for audit.
-current_plan_versions as (
-    select
-        *,
-        row_number() over (partition by plan_id order by loaded_at desc, plan_version) as version_rank
-    from plan_versions
 ),
 
 credited_under_plan as (
@@ -48,9 +41,8 @@ credited_under_plan as (
     inner join assignments
         on credited_bookings.user_id = assignments.user_id
         and {{ is_valid_on('credited_bookings.credit_date', 'assignments', 'effective_from', 'effective_to') }}
-    inner join current_plan_versions as plans
+    inner join plans
         on assignments.plan_id = plans.plan_id
-        and plans.version_rank = 1
     left join plan_fx_rates
         on plans.plan_id = plan_fx_rates.plan_id
         and plans.plan_version = plan_fx_rates.plan_version

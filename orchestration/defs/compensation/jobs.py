@@ -1,0 +1,46 @@
+"""Closed compensation months as a monthly-partitioned asset. Comp state is cumulative (quarter-to-
+date tiers, draw balances, year-to-date), so a backfill of a range runs as one run that closes
+every open month up to the range's end, in order; a month already closed is never rewritten
+(the same operation as `salesops close-month`)."""
+
+from datetime import date
+
+import dagster as dg
+
+from orchestration import settings
+from orchestration.comp_periods import close_month
+
+COMP_MONTHS = dg.MonthlyPartitionsDefinition(start_date="2024-01-01")
+
+
+@dg.asset(
+    key=dg.AssetKey(["compensation", "closed_months"]),
+    group_name="compensation",
+    owners=["team:comp-admin"],
+    partitions_def=COMP_MONTHS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=[
+        dg.AssetKey(["compensation", "fct_payout_ledger"]),
+        dg.AssetKey(["compensation", "fct_commission_statements"]),
+    ],
+    pool=settings.WAREHOUSE_POOL,
+    kinds={"dbt"},
+    description="A closed month: its ledger entries and statements are committed and never change.",
+)
+def closed_months(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    months = context.partition_key_range
+    last = date.fromisoformat(months.end)
+    close_month(last, "dagster", f"closed by Dagster run {context.run_id}")
+    context.log.info(f"Compensation months are closed through {last:%Y-%m} (from {months.start}).")
+    return dg.MaterializeResult(metadata={"closed_through": last.isoformat()})
+
+
+close_comp_month = dg.define_asset_job(
+    name="close_comp_month",
+    selection=[closed_months],
+    partitions_def=COMP_MONTHS,
+    executor_def=dg.in_process_executor,
+    description="Close the compensation month (and any open month before it).",
+)
+
+defs = dg.Definitions(assets=[closed_months], jobs=[close_comp_month])
