@@ -1,20 +1,34 @@
-"""Validates a DataFrame against a suite (GX pandas datasource) and summarises what failed.
+"""Validates a table's rows against its suite with Great Expectations and keeps the Data Docs.
 
-On DuckDB we validate DataFrames: GX 1.x's SQL datasource returns metric errors through
-duckdb_engine. `dagster-ge` was never updated for GX 1.x, so turning results into Dagster check
-results is done here.
+DataFrames go through GX's pandas datasource on both engines: GX 1.x's SQL datasource returns
+metric errors through duckdb_engine, and one path keeps DuckDB and PostgreSQL results alike.
+Validation runs as a checkpoint of a file-backed GX project, whose UpdateDataDocsAction adds the
+result to the Data Docs site on every run. `dagster-ge` was never ported to GX 1.x, so turning
+results into Dagster check results is done in orchestration/defs/quality/results.py.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import great_expectations as gx
+import great_expectations.expectations as gxe
 import pandas as pd
+from great_expectations.checkpoint import UpdateDataDocsAction
+
+from expectations.spec import Lookup, Rules, SuiteSpec
 
 SAMPLE_ROWS = 5
+# A run's row count may fall to half or double (plus a little) of the last good run's before
+# the warning shows: growth is normal, a table halving overnight rarely is.
+ROW_COUNT_FLOOR, ROW_COUNT_CEILING, ROW_COUNT_SLACK = 0.5, 2.0, 100
+DAYS_OLD = "_days_since_newest"
 
 
 @dataclass(frozen=True)
@@ -27,27 +41,105 @@ class ExpectationOutcome:
     sample: list[Any]
 
 
-def validate_dataframe(frame: pd.DataFrame, suite: gx.ExpectationSuite) -> list[ExpectationOutcome]:
+@dataclass(frozen=True)
+class Validation:
+    outcomes: list[ExpectationOutcome]
+    rows: int
+    data_docs_page: Path | None
+
+
+def run_rules(spec: SuiteSpec, lookup: Lookup, previous_rows: int | None) -> Rules:
+    """The suite's own rules plus the two every table gets: row count near the last good run's,
+    and recency of its newest timestamp."""
+    rules = list(spec.rules(lookup))
+    if previous_rows is not None:
+        rules.append(
+            (
+                gxe.ExpectTableRowCountToBeBetween(
+                    min_value=math.floor(previous_rows * ROW_COUNT_FLOOR),
+                    max_value=math.ceil(previous_rows * ROW_COUNT_CEILING) + ROW_COUNT_SLACK,
+                ),
+                "warning",
+            )
+        )
+    if spec.recency_column:
+        rules.append((gxe.ExpectColumnMinToBeBetween(column=DAYS_OLD, max_value=spec.recent_days), "warning"))
+    for expectation, severity in rules:
+        expectation.meta = {**(expectation.meta or {}), "severity": severity}
+    return rules
+
+
+def with_age_column(frame: pd.DataFrame, column: str, today: date) -> pd.DataFrame:
+    """Adds how many days before `today` each row's `column` falls (for the recency rule)."""
+    days = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None).dt.normalize()
+    return frame.assign(**{DAYS_OLD: (pd.Timestamp(today) - days).dt.days})
+
+
+@functools.cache
+def _context(project_dir: Path) -> Any:
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    context = gx.get_context(mode="ephemeral")
+    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
     context.variables.progress_bars = {"globally": False}
-    batch_definition = (
-        context.data_sources.add_pandas("frames")
-        .add_dataframe_asset(suite.name)
-        .add_batch_definition_whole_dataframe("whole")
+    return context
+
+
+def _checkpoint(context: Any, spec: SuiteSpec, rules: Rules) -> Any:
+    source = context.data_sources.add_or_update_pandas("warehouse")
+    asset = next((a for a in source.assets if a.name == spec.name), None) or source.add_dataframe_asset(
+        spec.name
     )
-    stored_suite = context.suites.add(
-        gx.ExpectationSuite(name=suite.name, expectations=[e.copy() for e in suite.expectations])
+    batch = (
+        asset.batch_definitions[0]
+        if asset.batch_definitions
+        else asset.add_batch_definition_whole_dataframe("run")
     )
-    validation = context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=stored_suite)
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(name=spec.name, expectations=[e for e, _ in rules])
     )
-    result = validation.run(
-        batch_parameters={"dataframe": frame},
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS},
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
     )
+    return context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=spec.name,
+            validation_definitions=[definition],
+            actions=[UpdateDataDocsAction(name="data_docs")],
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": SAMPLE_ROWS,
+                "unexpected_index_column_names": list(spec.key),
+            },
+        )
+    )
+
+
+def _sample(details: dict[str, Any]) -> list[Any]:
+    """Offending rows by key when GX gives them, else the offending values."""
+    rows = details.get("partial_unexpected_index_list") or []
+    if rows and isinstance(rows[0], dict):
+        return [", ".join(f"{k}={v}" for k, v in row.items()) for row in rows[:SAMPLE_ROWS]]
+    values = details.get("partial_unexpected_list") or []
+    if not values and "observed_value" in details:
+        values = [f"observed {details['observed_value']}"]
+    return [str(value) for value in values[:SAMPLE_ROWS]]
+
+
+def validate(
+    spec: SuiteSpec,
+    frame: pd.DataFrame,
+    lookup: Lookup,
+    quality_dir: Path,
+    today: date,
+    previous_rows: int | None = None,
+) -> Validation:
+    rules = run_rules(spec, lookup, previous_rows)
+    if spec.recency_column:
+        frame = with_age_column(frame, spec.recency_column, today)
+    context = _context(quality_dir)
+    result = _checkpoint(context, spec, rules).run(batch_parameters={"dataframe": frame})
+    identifier, run_result = next(iter(result.run_results.items()))
     outcomes = []
-    for item in result.results:
+    for item in run_result.results:
         config = item.expectation_config
         details = item.result or {}
         outcomes.append(
@@ -56,8 +148,11 @@ def validate_dataframe(frame: pd.DataFrame, suite: gx.ExpectationSuite) -> list[
                 column=config.kwargs.get("column") or config.kwargs.get("column_A"),
                 severity=(config.meta or {}).get("severity", "blocking"),
                 success=bool(item.success),
-                unexpected_count=int(details.get("unexpected_count") or 0),
-                sample=[str(v) for v in (details.get("partial_unexpected_list") or [])][:SAMPLE_ROWS],
+                unexpected_count=int(details.get("unexpected_count") or (0 if item.success else 1)),
+                sample=[] if item.success else _sample(details),
             )
         )
-    return outcomes
+    *folders, batch = identifier.to_tuple()
+    page = quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    page = page.joinpath(*folders, f"{batch}.html")
+    return Validation(outcomes, len(frame), page if page.exists() else None)

@@ -1,43 +1,53 @@
-"""Great Expectations suites as asset checks; blocking ones stop everything downstream."""
+"""Every Great Expectations suite as a blocking asset check on the asset it validates.
 
-from collections.abc import Callable
+A check fails with ERROR when a blocking expectation fails, so nothing downstream of that asset
+runs in that run, publishing included; warnings show in the UI and stop nothing.
+"""
+
+import functools
+from collections.abc import Iterable
 
 import dagster as dg
-import great_expectations as gx
 
-from expectations.runner import validate_dataframe
-from expectations.suites.opportunities import build_fct_opportunities_suite, build_raw_opportunity_suite
+from expectations.runner import validate
+from expectations.spec import SuiteSpec
+from expectations.suites import ALL_SUITES
 from orchestration import settings
-from orchestration.defs.quality.results import to_check_result
-from orchestration.defs.quality.warehouse_reader import read_table
+from orchestration.defs.quality.results import last_good_row_count, to_check_result
+from orchestration.defs.quality.warehouse_reader import distinct_values, read_suite_rows
 
 
-def expectation_check(
-    name: str, schema: str, table: str, build_suite: Callable[[], gx.ExpectationSuite]
-) -> dg.AssetChecksDefinition:
-    """A blocking check on asset [schema, table] that validates the table against the suite."""
+def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
+    key = dg.AssetKey([spec.schema, spec.table])
 
     @dg.asset_check(
-        asset=dg.AssetKey([schema, table]),
-        name=name,
+        asset=key,
+        name=spec.check_name,
         blocking=True,
         pool=settings.WAREHOUSE_POOL,
-        description=f"Great Expectations suite {build_suite().name}",
+        description=f"Great Expectations suite {spec.name}"
+        + (f" (validated on its newest {spec.slice_days} days)" if spec.slice_column else ""),
     )
-    def check() -> dg.AssetCheckResult:
-        frame = read_table(schema, table)
-        return to_check_result(validate_dataframe(frame, build_suite()), len(frame))
+    def check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        previous = last_good_row_count(context.instance, dg.AssetCheckKey(key, spec.check_name))
+        validation = validate(
+            spec,
+            read_suite_rows(spec),
+            functools.cache(distinct_values),
+            settings.quality_dir(),
+            settings.as_of_date(),
+            previous,
+        )
+        if validation.data_docs_page:
+            context.log.info(f"Data Docs for {spec.name}: {validation.data_docs_page}")
+        return to_check_result(validation)
 
     return check
 
 
-defs = dg.Definitions(
-    asset_checks=[
-        expectation_check(
-            "raw_opportunity_expectations", "raw_salesforce", "opportunity", build_raw_opportunity_suite
-        ),
-        expectation_check(
-            "fct_opportunities_expectations", "pipeline", "fct_opportunities", build_fct_opportunities_suite
-        ),
+def expectation_checks(asset_keys: Iterable[dg.AssetKey]) -> list[dg.AssetChecksDefinition]:
+    """Checks for the suites whose table is one of `asset_keys` (the configured sources' tables)."""
+    present = set(asset_keys)
+    return [
+        expectation_check(spec) for spec in ALL_SUITES if dg.AssetKey([spec.schema, spec.table]) in present
     ]
-)

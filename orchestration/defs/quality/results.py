@@ -1,31 +1,58 @@
-"""Turns expectation outcomes into a Dagster check result a person can read."""
+"""Turns a suite's validation into a Dagster check result a person can read, and finds the row
+count of the last run that passed its blocking expectations."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from expectations.runner import ExpectationOutcome
+from expectations.runner import Validation
+from orchestration.defs.quality.check_history import evaluation_of, is_blocking_failure
+
+ROWS_VALIDATED = "rows_validated"
 
 
-def to_check_result(outcomes: list[ExpectationOutcome], rows: int) -> dg.AssetCheckResult:
+def to_check_result(validation: Validation) -> dg.AssetCheckResult:
+    """Blocking failures fail the check with ERROR (downstream stops); warnings fail it with WARN,
+    which shows in the UI and stops nothing."""
+    outcomes = validation.outcomes
     failed = [o for o in outcomes if not o.success]
     blocking_failed = [o for o in failed if o.severity == "blocking"]
     table = "\n".join(
-        ["| expectation | column | severity | failing rows | sample |", "|---|---|---|---|---|"]
+        [
+            "| expectation | column | severity | failing rows | sample of failing rows |",
+            "|---|---|---|---|---|",
+        ]
         + [
             f"| {o.expectation} | {o.column or ''} | {o.severity} | {o.unexpected_count} | "
-            f"{', '.join(o.sample)} |"
+            f"{'; '.join(o.sample)} |"
             for o in failed
         ]
     )
+    metadata: dict[str, dg.RawMetadataValue] = {
+        ROWS_VALIDATED: validation.rows,
+        "expectations": len(outcomes),
+        "failed_blocking": len(blocking_failed),
+        "failed_warning": len(failed) - len(blocking_failed),
+        "failures": dg.MetadataValue.md(table if failed else "All expectations met."),
+    }
+    if validation.data_docs_page:
+        metadata["data_docs"] = dg.MetadataValue.path(str(validation.data_docs_page))
     return dg.AssetCheckResult(
-        passed=not blocking_failed,
+        passed=not failed,
         severity=dg.AssetCheckSeverity.ERROR if blocking_failed else dg.AssetCheckSeverity.WARN,
-        metadata={
-            "rows_validated": rows,
-            "expectations": len(outcomes),
-            "failed_blocking": len(blocking_failed),
-            "failed_warning": len(failed) - len(blocking_failed),
-            "failures": dg.MetadataValue.md(table if failed else "All expectations met."),
-        },
+        metadata=metadata,
+        description=(
+            "; ".join(f"{o.expectation}({o.column or 'table'}): {o.unexpected_count} row(s)" for o in failed)
+            or None
+        ),
     )
+
+
+def last_good_row_count(instance: dg.DagsterInstance, check_key: dg.AssetCheckKey) -> int | None:
+    """Rows validated by the newest earlier execution without a blocking failure."""
+    for record in instance.event_log_storage.get_asset_check_execution_history(check_key, limit=10):
+        evaluation = evaluation_of(record)
+        if evaluation is not None and not is_blocking_failure(evaluation):
+            rows = evaluation.metadata.get(ROWS_VALIDATED)
+            return int(rows.value) if rows is not None else None
+    return None

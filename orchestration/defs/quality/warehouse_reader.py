@@ -1,13 +1,30 @@
-"""Reads a warehouse table into pandas through a short-lived read-only DuckDB connection."""
+"""Reads what a suite validates, through short-lived read-only warehouse connections."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
-from orchestration import settings
+from expectations.spec import SuiteSpec
+from orchestration import warehouse
 
 
-def read_table(schema: str, table: str) -> pd.DataFrame:
-    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as connection:
-        return connection.execute(f'select * from "{schema}"."{table}"').df()
+def read_suite_rows(spec: SuiteSpec) -> pd.DataFrame:
+    """The whole table, or for a sliced suite the rows of its newest `slice_days` days."""
+    table = f'"{spec.schema}"."{spec.table}"'
+    where = ""
+    if spec.slice_column:
+        column = f'"{spec.slice_column}"'
+        where = (
+            f" where {column} > (select max({column}) from {table})"
+            f" - cast('{spec.slice_days} days' as interval)"
+        )
+    return warehouse.read_frame(f"select * from {table}{where}")
+
+
+def distinct_values(schema: str, table: str, column: str) -> list[object]:
+    return [
+        row[0]
+        for row in warehouse.fetch_all(
+            f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
+        )
+    ]

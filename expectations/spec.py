@@ -1,0 +1,77 @@
+"""What a suite is here: the table it validates, its key, and its expectations with a severity.
+
+Expectations that need other tables (referential integrity, currencies with a rate) get their
+value sets from `Lookup` at validation time, so a suite is built fresh for every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import great_expectations.expectations as gxe
+
+# Blocking stops everything downstream, publishing included; a warning only shows in the UI.
+Severity = Literal["blocking", "warning"]
+# (schema, table, column) -> the distinct non-null values of that column in the warehouse.
+Lookup = Callable[[str, str, str], list[object]]
+Rules = list[tuple[gxe.Expectation, Severity]]
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    schema: str
+    table: str
+    key: tuple[str, ...]
+    rules: Callable[[Lookup], Rules] = field(default=lambda lookup: [])
+    # Tables too big for one in-memory batch are validated on the days a run can change:
+    # rows whose `slice_column` is within `slice_days` of the newest value.
+    slice_column: str | None = None
+    slice_days: int = 0
+    # The newest value of this timestamp/date column must be at most `recent_days` old.
+    recency_column: str | None = None
+    recent_days: int = 3
+
+    @property
+    def name(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def check_name(self) -> str:
+        return f"{self.table}_expectations"
+
+
+def key_rules(key: tuple[str, ...], required: tuple[str, ...] = ()) -> Rules:
+    """Keys present and unique, required fields present: blocking, since merges rely on them."""
+    rules: Rules = [
+        (gxe.ExpectColumnValuesToNotBeNull(column=column), "blocking")
+        for column in dict.fromkeys([*key, *required])
+    ]
+    if len(key) == 1:
+        rules.append((gxe.ExpectColumnValuesToBeUnique(column=key[0]), "blocking"))
+    else:
+        rules.append((gxe.ExpectCompoundColumnsToBeUnique(column_list=list(key)), "blocking"))
+    return rules
+
+
+def non_negative(*columns: str, severity: Severity = "blocking") -> Rules:
+    return [(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0), severity) for column in columns]
+
+
+def percentage(*columns: str, severity: Severity = "blocking") -> Rules:
+    return [
+        (gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=100), severity)
+        for column in columns
+    ]
+
+
+def one_of(column: str, values: list[object], severity: Severity = "blocking") -> Rules:
+    return [(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values), severity)]
+
+
+def refers_to(
+    lookup: Lookup, column: str, schema: str, table: str, parent_column: str, severity: Severity = "blocking"
+) -> Rules:
+    """Every non-null `column` value exists in schema.table.parent_column."""
+    return one_of(column, lookup(schema, table, parent_column), severity)

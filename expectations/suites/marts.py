@@ -1,0 +1,176 @@
+"""Suites for the marts BI and payroll read: grain keys, accepted values, plausible ranges, date
+logic and references back to the people and deals they describe."""
+
+from __future__ import annotations
+
+import great_expectations.expectations as gxe
+
+from expectations.spec import Lookup, Rules, SuiteSpec, key_rules, non_negative, one_of, percentage, refers_to
+from expectations.suites.raw import known_currencies
+
+PERIOD_GRAINS = ["week", "month", "quarter", "year"]
+LEDGER_ENTRY_TYPES = [
+    "earned",
+    "held",
+    "released",
+    "spiff",
+    "override",
+    "draw",
+    "draw_recovery",
+    "clawback",
+    "adjustment",
+]
+# Attainment far beyond this is a data error (a misplaced decimal, a missing quota), not a hero.
+PLAUSIBLE_ATTAINMENT_PCT = 1000
+
+
+def _opportunities(lookup: Lookup) -> Rules:
+    return [
+        *key_rules(("opportunity_id",), ("owner_id", "stage_name", "amount_reporting")),
+        *non_negative("amount_reporting", "weighted_amount_reporting"),
+        *percentage("probability_pct"),
+        *one_of("currency_code", known_currencies(lookup)),
+        (
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="close_date",
+                column_B="created_date",
+                or_equal=True,
+                row_condition="is_open == False",
+                condition_parser="pandas",
+            ),
+            "blocking",
+        ),
+        (gxe.ExpectColumnValuesToNotBeNull(column="team_id"), "warning"),
+    ]
+
+
+def _snapshots(lookup: Lookup) -> Rules:
+    return [
+        *key_rules(("snapshot_date", "opportunity_id")),
+        *non_negative("amount_reporting", "weighted_amount_reporting"),
+        *refers_to(lookup, "opportunity_id", "pipeline", "fct_opportunities", "opportunity_id"),
+    ]
+
+
+def _movement(lookup: Lookup) -> Rules:
+    return [
+        *key_rules(("period_grain", "period_start", "rep_id")),
+        *one_of("period_grain", PERIOD_GRAINS),
+        *non_negative("open_at_start", "open_at_end", "created", "won", "lost"),
+    ]
+
+
+def _attainment(lookup: Lookup) -> Rules:
+    return [
+        *key_rules(("attainment_id",), ("period_grain", "member_id")),
+        *one_of("attainment_level", ["rep", "team", "territory", "region"]),
+        *non_negative("quota_amount", "bookings_credited"),
+        (
+            gxe.ExpectColumnValuesToBeBetween(
+                column="attainment_pct", min_value=0, max_value=PLAUSIBLE_ATTAINMENT_PCT
+            ),
+            "warning",
+        ),
+    ]
+
+
+def _commission_lines(lookup: Lookup) -> Rules:
+    return [
+        *key_rules(
+            ("commission_line_id",), ("opportunity_id", "plan_id", "plan_version", "commission_amount")
+        ),
+        *one_of("tier_mode", ["marginal", "retroactive"]),
+        *refers_to(lookup, "plan_version", "raw_plans", "comp_plans", "plan_version"),
+    ]
+
+
+def _statements(lookup: Lookup) -> Rules:
+    return [
+        *key_rules(("statement_id",), ("user_id", "statement_month", "net_payout_amount")),
+        # Pay is never negative: a shortfall (a negative amount) carries to the next month instead.
+        *non_negative("payout_amount"),
+        (gxe.ExpectColumnValuesToBeBetween(column="shortfall_carried_out_amount", max_value=0), "blocking"),
+    ]
+
+
+MART_SUITES: tuple[SuiteSpec, ...] = (
+    SuiteSpec("pipeline", "fct_opportunities", ("opportunity_id",), _opportunities),
+    # Daily snapshots grow by every open deal every day: validate the days a run rebuilds.
+    SuiteSpec(
+        "pipeline",
+        "fct_pipeline_snapshots",
+        ("snapshot_date", "opportunity_id"),
+        _snapshots,
+        slice_column="snapshot_date",
+        slice_days=7,
+        recency_column="snapshot_date",
+    ),
+    SuiteSpec(
+        "pipeline",
+        "fct_pipeline_movement_bridge",
+        ("period_grain", "period_start", "rep_id", "opportunity_id"),
+        lambda lookup: key_rules(
+            ("period_grain", "period_start", "rep_id", "opportunity_id"), ("movement_bucket",)
+        ),
+    ),
+    SuiteSpec("pipeline", "fct_pipeline_movement", ("period_grain", "period_start", "rep_id"), _movement),
+    SuiteSpec(
+        "pipeline",
+        "fct_pipeline_funnel",
+        ("cohort_quarter_start", "stage_number"),
+        lambda lookup: [
+            *key_rules(("cohort_quarter_start", "stage_number")),
+            *percentage("conversion_to_next_pct", "win_rate_from_stage_pct"),
+        ],
+    ),
+    SuiteSpec(
+        "pipeline",
+        "fct_sales_metrics",
+        ("sales_metric_id",),
+        lambda lookup: [
+            *key_rules(("sales_metric_id",)),
+            *percentage("win_rate_by_count_pct", "win_rate_by_value_pct"),
+            *non_negative("won_amount", "open_pipeline_amount", "sales_cycle_days"),
+        ],
+    ),
+    SuiteSpec("quota", "fct_quota_attainment", ("attainment_id",), _attainment),
+    SuiteSpec(
+        "quota",
+        "fct_attainment_distribution",
+        ("period_grain", "period_start", "band_order"),
+        lambda lookup: [
+            *key_rules(("period_grain", "period_start", "band_order")),
+            *percentage("share_of_reps_pct", "share_at_or_above_quota_pct"),
+        ],
+    ),
+    SuiteSpec(
+        "compensation",
+        "fct_crediting_events",
+        ("credit_id",),
+        lambda lookup: [
+            *key_rules(("credit_id",), ("opportunity_id", "user_id", "plan_id", "plan_version")),
+            (gxe.ExpectColumnValuesToBeBetween(column="split_pct", min_value=0, max_value=200), "blocking"),
+            *refers_to(lookup, "opportunity_id", "pipeline", "fct_opportunities", "opportunity_id"),
+        ],
+    ),
+    SuiteSpec("compensation", "fct_commission_lines", ("commission_line_id",), _commission_lines),
+    SuiteSpec(
+        "compensation",
+        "fct_payout_ledger",
+        ("ledger_entry_id",),
+        lambda lookup: [
+            *key_rules(("ledger_entry_id",), ("user_id", "ledger_month", "entry_type", "amount")),
+            *one_of("entry_type", LEDGER_ENTRY_TYPES),
+        ],
+    ),
+    SuiteSpec("compensation", "fct_commission_statements", ("statement_id",), _statements),
+    SuiteSpec(
+        "compensation",
+        "fct_commission_accruals",
+        ("accrual_id",),
+        lambda lookup: [
+            *key_rules(("accrual_id",)),
+            *non_negative("capitalized_closing_amount", "accrued_liability_amount", severity="warning"),
+        ],
+    ),
+)

@@ -1,0 +1,1 @@
+"""Publishing audited marts to the serving stores BI reads."""

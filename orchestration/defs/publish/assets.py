@@ -1,0 +1,87 @@
+"""Write-audit-publish: the serving stores BI reads, published only from audited marts.
+
+Each store is an asset downstream of the marts it serves, so a failed blocking check on any of
+them (or anything upstream) skips publishing in that run; the asset also re-reads the latest
+check results itself before it writes anything.
+"""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from orchestration import settings, warehouse
+from orchestration.defs.publish.gate import failed_blocking_checks, refusal
+from orchestration.serving.charts import charts_markdown
+from orchestration.serving.duckdb_publish import publish_duckdb, serving_file
+from orchestration.serving.observations import mart_observations
+from orchestration.serving.postgres_publish import publish_postgres
+from orchestration.serving.reader import key_totals, serving_reader
+from orchestration.serving.stores import STORES, ServingStore
+
+
+def serving_asset(
+    store: ServingStore, marts: list[dg.AssetKey], gate: list[dg.AssetCheckKey]
+) -> dg.AssetsDefinition:
+    """The store's publish step; `gate` is every check whose latest result must not be a blocking
+    failure."""
+
+    @dg.asset(
+        key=dg.AssetKey(["serving", store.name]),
+        group_name="serving",
+        owners=["team:data-engineering"],
+        kinds={"duckdb" if settings.warehouse_target() == "duckdb" else "postgres"},
+        deps=marts,
+        pool=settings.WAREHOUSE_POOL,
+        description=(
+            f"The {store.name} serving store BI reads ({', '.join(store.mart_schemas)} marts), swapped in "
+            "atomically after the quality gate passed; every table carries _run_id and _published_at."
+        ),
+    )
+    def publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        failed = failed_blocking_checks(context.instance, gate)
+        if failed:
+            raise dg.Failure(description=refusal(failed))
+        published_at = datetime.now(UTC)
+        if settings.warehouse_target() == "postgres":
+            counts = publish_postgres(warehouse.pg_params(), store, context.run_id, published_at)
+            location = f"schema {store.postgres_schema}"
+        else:
+            counts = publish_duckdb(
+                settings.warehouse_path(), settings.serving_dir(), store, context.run_id, published_at
+            )
+            location = str(serving_file(settings.serving_dir(), store))
+        with serving_reader(store) as reader:
+            totals = key_totals(reader, store)
+            charts = charts_markdown(reader.fetch, reader.qualify) if store.has_charts else ""
+            # Each mart's own page shows its row count, totals, preview and chart.
+            for observation in mart_observations(reader, store, {key.path[-1]: key for key in marts}, counts):
+                context.log_event(observation)
+        return dg.MaterializeResult(
+            metadata={
+                "location": location,
+                "published_at": published_at.isoformat(),
+                "tables": dg.MetadataValue.md(
+                    "\n".join(
+                        ["| table | rows |", "|---|---|"] + [f"| {t} | {n} |" for t, n in counts.items()]
+                    )
+                ),
+                "dagster/row_count": sum(counts.values()),
+                **{name: dg.MetadataValue.float(round(value, 2)) for name, value in totals.items()},
+                **({"charts": dg.MetadataValue.md(charts)} if charts else {}),
+            }
+        )
+
+    return publish
+
+
+def publish_defs(warehouse_assets: dg.Definitions, checks: list[dg.AssetChecksDefinition]) -> dg.Definitions:
+    """One publish asset per serving store, downstream of its marts, gated by every check."""
+    assets = list(warehouse_assets.assets or [])
+    keys = [key for asset in assets for key in asset.keys]
+    gate = [key for definition in [*assets, *checks] for key in definition.check_keys]
+    return dg.Definitions(
+        assets=[
+            serving_asset(store, [key for key in keys if key.path[0] in store.mart_schemas], gate)
+            for store in STORES
+        ]
+    )

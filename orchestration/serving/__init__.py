@@ -1,0 +1,1 @@
+"""Serving stores: where audited marts are published for BI and finance."""

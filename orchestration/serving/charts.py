@@ -1,0 +1,103 @@
+"""Pictures for the publication's page in the Dagster UI, where a picture says more than a table:
+the last full month's pipeline waterfall and the latest quarter's attainment distribution."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to PNG bytes
+import matplotlib.pyplot as plt
+
+from orchestration.serving.reader import Fetch
+
+WATERFALL_STEPS = (
+    ("created", 1),
+    ("reopened", 1),
+    ("pulled_in", 1),
+    ("transferred_in", 1),
+    ("increased", 1),
+    ("decreased", -1),
+    ("pushed_out", -1),
+    ("transferred_out", -1),
+    ("won", -1),
+    ("lost", -1),
+    ("removed", -1),
+    ("fx_revaluation", 1),
+)
+
+
+def _png(figure: Any) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def waterfall_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
+    """(title, base64 PNG) of the newest complete month's movement over all reps."""
+    sums = ", ".join(f"sum({step})" for step, _ in WATERFALL_STEPS)
+    rows = fetch(
+        f"select period_start, sum(open_at_start), {sums}, sum(open_at_end) from {table} "
+        f"where period_grain = 'month' and period_end < (select max(period_end) from {table} "
+        "where period_grain = 'month') group by period_start order by period_start desc limit 1"
+    )
+    if not rows:
+        return None
+    month, start, *moves, end = rows[0]
+    labels = ["open at start", *(step.replace("_", " ") for step, _ in WATERFALL_STEPS), "open at end"]
+    figure, axis = plt.subplots(figsize=(10, 3.5))
+    level = float(start)
+    axis.bar(0, level, color="#4a6fa5")
+    for index, ((_, sign), amount) in enumerate(zip(WATERFALL_STEPS, moves, strict=True), start=1):
+        change = sign * float(amount or 0)
+        axis.bar(index, change, bottom=level, color="#3c9a5f" if change >= 0 else "#c0504d")
+        level += change
+    axis.bar(len(labels) - 1, float(end), color="#4a6fa5")
+    axis.set_xticks(range(len(labels)), labels, rotation=40, ha="right")
+    axis.set_ylabel("reporting currency")
+    title = f"Pipeline waterfall, {month:%B %Y}"
+    axis.set_title(title)
+    return title, _png(figure)
+
+
+def distribution_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
+    """(title, base64 PNG) of reps per attainment band in the newest quarter."""
+    rows = fetch(
+        f"select period_start, band_label, rep_count from {table} where period_grain = 'quarter' "
+        f"and period_start = (select max(period_start) from {table} where period_grain = 'quarter') "
+        "order by band_order"
+    )
+    if not rows:
+        return None
+    figure, axis = plt.subplots(figsize=(6, 3))
+    axis.bar([row[1] for row in rows], [int(row[2]) for row in rows], color="#4a6fa5")
+    axis.set_ylabel("reps")
+    title = f"Attainment distribution, quarter of {rows[0][0]:%B %Y}"
+    axis.set_title(title)
+    return title, _png(figure)
+
+
+# mart -> the chart that shows it
+CHARTS: dict[str, Callable[[Fetch, str], tuple[str, str] | None]] = {
+    "fct_pipeline_movement": waterfall_chart,
+    "fct_attainment_distribution": distribution_chart,
+}
+
+
+def chart_markdown(fetch: Fetch, table: str, qualified: str) -> str:
+    """Markdown with the mart's chart as an inline image (the UI renders data URIs), or ''."""
+    chart = CHARTS[table](fetch, qualified) if table in CHARTS else None
+    if chart is None:
+        return ""
+    title, png = chart
+    return f"**{title}**\n\n![{title}](data:image/png;base64,{png})"
+
+
+def charts_markdown(fetch: Fetch, qualify: Callable[[str], str]) -> str:
+    """Every chart, one after the other."""
+    return "\n\n".join(part for table in CHARTS if (part := chart_markdown(fetch, table, qualify(table))))

@@ -1,0 +1,47 @@
+"""What is published where: every BI user reads the pipeline and quota marts; compensation is
+published apart, for finance only. Published tables are flat (no schema prefix) and carry the
+run that published them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RUN_ID_COLUMN = "_run_id"
+PUBLISHED_AT_COLUMN = "_published_at"
+
+
+@dataclass(frozen=True)
+class ServingStore:
+    name: str  # DuckDB: <serving_dir>/<name>.duckdb; PostgreSQL: schema serving / serving_<name>
+    mart_schemas: tuple[str, ...]
+    audience: str  # the PostgreSQL role setting that may read it
+    # What a manager wants to see on the publication: name -> (table, aggregate expression).
+    key_totals: tuple[tuple[str, str, str], ...] = ()
+    has_charts: bool = False  # the pipeline waterfall and attainment distribution live here
+
+    @property
+    def postgres_schema(self) -> str:
+        return "serving" if self.name == "marts" else f"serving_{self.name}"
+
+
+MARTS = ServingStore(
+    "marts",
+    ("pipeline", "quota"),
+    "bi",
+    (
+        ("bookings_won", "fct_opportunities", "sum(case when is_won then amount_reporting else 0 end)"),
+        ("open_pipeline", "fct_opportunities", "sum(case when is_open then amount_reporting else 0 end)"),
+        ("open_deals", "fct_opportunities", "sum(case when is_open then 1 else 0 end)"),
+    ),
+    has_charts=True,
+)
+COMPENSATION = ServingStore(
+    "compensation",
+    ("compensation",),
+    "finance",
+    (
+        ("payouts", "fct_commission_statements", "sum(payout_amount)"),
+        ("commission_earned", "fct_commission_statements", "sum(earned_amount)"),
+    ),
+)
+STORES = (MARTS, COMPENSATION)

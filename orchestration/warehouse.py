@@ -1,0 +1,93 @@
+"""The warehouse engine chosen by SALESOPS_TARGET: DuckDB (embedded default) or PostgreSQL.
+
+One place turns the setting into what each tool needs: a dlt destination, connection parameters
+and short-lived connections for the steps that read (checks, publishing, summaries).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import dlt
+import pandas as pd
+
+from orchestration import settings
+
+
+def pg_params(database: str | None = None) -> dict[str, Any]:
+    """psycopg2 keywords from the same SALESOPS_PG_* variables dbt's profile reads."""
+    return {
+        "host": os.environ.get("SALESOPS_PG_HOST", "127.0.0.1"),
+        "port": int(os.environ.get("SALESOPS_PG_PORT", "5432")),
+        "user": os.environ.get("SALESOPS_PG_USER", "postgres"),
+        "password": os.environ.get("SALESOPS_PG_PASSWORD", ""),
+        "dbname": database or os.environ.get("SALESOPS_PG_DATABASE", "salesops"),
+    }
+
+
+def dlt_destination() -> Any:
+    if settings.warehouse_target() == "postgres":
+        params = pg_params()
+        credentials = {
+            "host": params["host"],
+            "port": params["port"],
+            "username": params["user"],
+            # dlt insists on a password; a server with trust (or peer) auth ignores it.
+            "password": params["password"] or "unused-without-password-auth",
+            "database": params["dbname"],
+        }
+        return dlt.destinations.postgres(credentials=credentials)
+    return dlt.destinations.duckdb(str(settings.warehouse_path()))
+
+
+@contextmanager
+def read_connection() -> Iterator[Any]:
+    """A DB-API connection that only reads, closed on exit (a DuckDB reader still blocks writers)."""
+    if settings.warehouse_target() == "postgres":
+        import psycopg2
+
+        connection = psycopg2.connect(**pg_params())
+        connection.set_session(readonly=True, autocommit=True)
+    else:
+        import duckdb
+
+        connection = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def fetch_all(sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    with read_connection() as connection:
+        cursor = connection.cursor()
+        cursor.execute(sql, parameters or None)
+        return cursor.fetchall()
+
+
+def read_frame(sql: str) -> pd.DataFrame:
+    with read_connection() as connection:
+        if settings.warehouse_target() == "duckdb":
+            return connection.execute(sql).df()
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        columns = [column[0] for column in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+
+def existing_tables(schemas: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(schema, table) of every base table in `schemas`, without dlt's bookkeeping tables."""
+    placeholders = ", ".join(["%s" if settings.warehouse_target() == "postgres" else "?"] * len(schemas))
+    return [
+        (schema, table)
+        for schema, table in fetch_all(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in ({placeholders}) and table_type = 'BASE TABLE' "
+            "order by table_schema, table_name",
+            schemas,
+        )
+        if not table.startswith("_dlt")
+    ]

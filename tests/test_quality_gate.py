@@ -1,0 +1,115 @@
+"""Write-audit-publish on DuckDB, on a copy of the session's demo warehouse:
+
+- a BI reader querying the serving file in a loop through a whole full run never fails and never
+  sees two run ids in one query;
+- a bad batch (duplicate opportunity id, negative amount, unknown currency) fails the blocking
+  checks, the command line names the expectations and rows, and the serving file is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import SESSION_AS_OF
+
+READER = Path(__file__).with_name("serving_reader.py")
+
+
+@pytest.fixture(scope="module")
+def copied_data_dir(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("gate") / "data"
+    shutil.copytree(demo_warehouse, data_dir)
+    return data_dir
+
+
+def run_cli(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`salesops run` in its own process, as a data engineer runs it, on the copied folder."""
+    env = {
+        **os.environ,
+        "SALESOPS_DATA_DIR": str(data_dir),
+        "DAGSTER_HOME": str(data_dir / "dagster_home"),
+        # The demo files already exist: run on them as a real export folder, with the demo's cut.
+        "SALESOPS_EXPORTS_DIR": str(data_dir / "demo"),
+        "SALESOPS_AS_OF_DATE": SESSION_AS_OF.isoformat(),
+    }
+    env.pop("SALESOPS_WAREHOUSE_PATH", None)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def _serving_run_ids(serving_file: Path) -> set[str]:
+    with duckdb.connect(str(serving_file), read_only=True) as connection:
+        return {
+            row[0] for row in connection.execute("select distinct _run_id from fct_opportunities").fetchall()
+        }
+
+
+def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: Path, tmp_path: Path) -> None:
+    serving_file = copied_data_dir / "serving" / "marts.duckdb"
+    (before,) = _serving_run_ids(serving_file)
+    stop, out = tmp_path / "stop", tmp_path / "reads.jsonl"
+    reader = subprocess.Popen([sys.executable, str(READER), str(serving_file), str(stop), str(out)])
+    try:
+        time.sleep(1)
+        run = run_cli(copied_data_dir)
+        assert run.returncode == 0, run.stderr[-3000:]
+        time.sleep(1)
+    finally:
+        stop.touch()
+        reader.wait(timeout=30)
+    reads = [json.loads(line) for line in out.read_text().splitlines()]
+    errors = [read["error"] for read in reads if "error" in read]
+    assert errors == []
+    assert all(len(read["run_ids"]) == 1 for read in reads)
+    seen = [read["run_ids"][0] for read in reads]
+    (after,) = _serving_run_ids(serving_file)
+    assert after != before
+    # The reader read through the swap: the old publication first, the new one at the end.
+    assert seen[0] == before and seen[-1] == after
+    assert len(reads) > 50
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_bad_batch_is_stopped_by_blocking_checks_and_serving_is_unchanged(copied_data_dir: Path) -> None:
+    serving = copied_data_dir / "serving"
+    checksums = {name: _sha256(serving / name) for name in ("marts.duckdb", "compensation.duckdb")}
+    with duckdb.connect(str(copied_data_dir / "warehouse.duckdb")) as connection:
+        table = "raw_salesforce.opportunity"
+        duplicated = connection.execute(f"select id from {table} order by id limit 1").fetchone()[0]
+        # A loader that bypassed the merge: one id twice, a negative amount, a currency nobody rates.
+        connection.execute(
+            f"insert into {table} select * replace (-125.00 as amount) from {table} where id = ?",
+            [duplicated],
+        )
+        connection.execute(
+            f"update {table} set currency_iso_code = 'XXX' where id = (select max(id) from {table})"
+        )
+    run = run_cli(copied_data_dir)
+    assert run.returncode == 1
+    message = run.stderr
+    assert "nothing was published" in message
+    assert "raw_salesforce/opportunity / opportunity_expectations" in message
+    assert f"expect_column_values_to_be_unique | id | blocking | 2 | id={duplicated}" in message
+    assert "expect_column_values_to_be_between | amount | blocking | 1 |" in message
+    assert "amount=-125" in message
+    assert "expect_column_values_to_be_in_set | currency_iso_code | blocking | 1 |" in message
+    assert "currency_iso_code=XXX" in message
+    assert {name: _sha256(serving / name) for name in checksums} == checksums

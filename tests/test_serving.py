@@ -1,0 +1,134 @@
+"""What the full run published for BI on DuckDB: every mart, stamped with the run, compensation
+apart, and no contact email or phone anywhere in a mart or a serving table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.summary import MART_SCHEMAS, table_row_counts
+
+
+def _tables(connection: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> list[tuple[str, str]]:
+    return connection.execute(
+        "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?))",
+        [list(schemas)],
+    ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def serving(demo_warehouse: Path) -> dict[str, duckdb.DuckDBPyConnection]:
+    stores = {
+        name: duckdb.connect(str(demo_warehouse / "serving" / f"{name}.duckdb"), read_only=True)
+        for name in ("marts", "compensation")
+    }
+    yield stores
+    for connection in stores.values():
+        connection.close()
+
+
+def test_every_mart_is_published_once_with_its_run(serving: dict[str, duckdb.DuckDBPyConnection]) -> None:
+    expected = {name.split(".")[1]: rows for name, rows in table_row_counts(MART_SCHEMAS).items()}
+    published = {table for connection in serving.values() for _, table in _tables(connection, ("main",))}
+    assert published == set(expected)
+    run_ids = set()
+    for connection in serving.values():
+        for _, table in _tables(connection, ("main",)):
+            rows, ids, stamped = connection.execute(
+                f'select count(*), count(distinct _run_id), min(_published_at) from "{table}"'
+            ).fetchone()
+            assert rows == expected[table], table
+            assert ids == 1 and stamped is not None
+            run_ids |= {
+                r[0] for r in connection.execute(f'select distinct _run_id from "{table}"').fetchall()
+            }
+    assert len(run_ids) == 1
+    # Pay is published apart from what every BI user reads.
+    marts_tables = {t for _, t in _tables(serving["marts"], ("main",))}
+    compensation_tables = {t for _, t in _tables(serving["compensation"], ("main",))}
+    assert "fct_commission_statements" in compensation_tables
+    assert "fct_opportunities" in marts_tables
+    assert not {t for t in marts_tables if t.startswith(("fct_commission", "fct_payout", "fct_crediting"))}
+
+
+def test_no_contact_email_or_phone_reaches_a_mart_or_a_serving_table(
+    demo_warehouse: Path, serving: dict[str, duckdb.DuckDBPyConnection]
+) -> None:
+    with duckdb.connect(str(demo_warehouse / "warehouse.duckdb"), read_only=True) as warehouse:
+        pii = {
+            value.lower()
+            for (value,) in warehouse.execute(
+                "select email from raw_salesforce.contact where email is not null "
+                "union select phone from raw_salesforce.contact where phone is not null"
+            ).fetchall()
+        }
+        assert len(pii) > 100
+        places = [(warehouse, s, t) for s, t in _tables(warehouse, MART_SCHEMAS)]
+        places += [(c, "main", t) for c in serving.values() for _, t in _tables(c, ("main",))]
+        found = []
+        for connection, schema, table in places:
+            text_columns = [
+                name
+                for name, kind in connection.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = ? and table_name = ?",
+                    [schema, table],
+                ).fetchall()
+                if kind == "VARCHAR"
+            ]
+            for column in text_columns:
+                hits = connection.execute(
+                    f'select count(*) from "{schema}"."{table}" where list_contains(?, lower("{column}"))',
+                    [sorted(pii)],
+                ).fetchone()[0]
+                if hits:
+                    found.append(f"{schema}.{table}.{column}")
+        assert found == []
+
+
+def test_the_publication_shows_key_totals_and_charts_to_a_manager(demo_warehouse: Path) -> None:
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(["serving", "marts"]))
+    metadata = event.asset_materialization.metadata
+    with duckdb.connect(str(demo_warehouse / "warehouse.duckdb"), read_only=True) as warehouse:
+        won, open_amount = warehouse.execute(
+            "select sum(amount_reporting) filter (where stage_name = 'Closed Won'), "
+            "sum(amount_reporting) filter (where not is_won and not is_lost) from pipeline.fct_opportunities"
+        ).fetchone()
+    assert metadata["bookings_won"].value == pytest.approx(float(won), abs=0.005)
+    assert metadata["open_pipeline"].value == pytest.approx(float(open_amount), abs=0.005)
+    charts = metadata["charts"].value
+    assert "Pipeline waterfall" in charts and "Attainment distribution" in charts
+    assert charts.count("data:image/png;base64,") == 2
+
+
+def test_each_published_mart_shows_its_rows_preview_and_chart_on_its_page(demo_warehouse: Path) -> None:
+    import dagster as dg
+
+    counts = table_row_counts(MART_SCHEMAS)
+    with dg.DagsterInstance.get() as instance:
+        latest = {
+            name: instance.fetch_observations(dg.AssetKey(name.split(".")), limit=1).records[0]
+            for name in (
+                "pipeline.fct_opportunities",
+                "pipeline.fct_pipeline_movement",
+                "quota.fct_quota_attainment",
+            )
+        }
+    for name, record in latest.items():
+        metadata = record.asset_observation.metadata
+        assert metadata["dagster/row_count"].value == counts[name]
+        assert metadata["preview"].value.count("\n") == 6  # header, rule and five rows
+    assert (
+        latest["pipeline.fct_opportunities"]
+        .asset_observation.metadata["preview"]
+        .value.startswith("| opportunity_id |")
+    )
+    assert (
+        "data:image/png;base64,"
+        in latest["pipeline.fct_pipeline_movement"].asset_observation.metadata["chart"].value
+    )
