@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 SCALE ?= 1
 
-.PHONY: install run ui test lint clean
+.PHONY: install browser run ui test lint clean
 
 $(UV):
 	$(PYTHON) -m pip install --user --quiet uv
@@ -21,7 +21,14 @@ ui: install
 	SALESOPS_WAREHOUSE_PATH=$${SALESOPS_WAREHOUSE_PATH:-$(CURDIR)/data/warehouse.duckdb} \
 		$(UV) run dagster dev -m orchestration.definitions
 
-test: install
+# The browser test drives Debian's chromium; as root (CI), install it when it is missing.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }; } || \
+		echo "chromium is not installed: the browser test will skip (run make test as root to install it)"
+
+test: install browser
 	$(UV) run ruff check .
 	$(UV) run pytest -q
 

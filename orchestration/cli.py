@@ -1,8 +1,9 @@
-"""Command line for data engineers: `python -m orchestration.cli run` (what `make run` calls).
+"""Command line for data engineers: `python -m orchestration.cli <command>`.
 
-`run` writes the demo company (unless SALESOPS_EXPORTS_DIR points at real exports), prepares the
-dbt manifest, executes the `full_run` job on the Dagster instance in DAGSTER_HOME (so the UI shows
-it), and prints what was loaded and built.
+`run` (what `make run` calls) writes the demo company (unless SALESOPS_EXPORTS_DIR points at real
+exports), prepares the dbt manifest, executes the `full_run` job on the Dagster instance in
+DAGSTER_HOME (so the UI shows it), and prints what was loaded and built. `close-month`,
+`reopen-month` and `payroll-export` run compensation months (orchestration/comp_periods.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 from orchestration import settings
 
@@ -38,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         from ingestion.demo_company.company import generate
 
         generate(settings.exports_dir(), args.seed, args.as_of, args.scale)
+        # The marts report "now" as the demo's as-of date, so its numbers stay reproducible.
+        os.environ["SALESOPS_AS_OF_DATE"] = args.as_of.isoformat()
         print(
             f"Demo company (seed {args.seed}, scale {args.scale}, as of {args.as_of}) "
             f"written to {settings.exports_dir()}"
@@ -52,17 +56,114 @@ def run(args: argparse.Namespace) -> int:
 
     with dg.DagsterInstance.get() as instance:
         result = defs.get_job_def("full_run").execute_in_process(instance=instance, raise_on_error=False)
-    if not result.success:
+    blocking = [
+        evaluation
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    if blocking:
+        print(format_blocking_failures(blocking), file=sys.stderr)
+    if not result.success or blocking:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(
-            f"The full_run job failed in step(s) {failed}; open the Dagster UI (make ui) for the logs.",
-            file=sys.stderr,
-        )
+        if failed:
+            print(f"The full_run job failed in step(s) {failed}.", file=sys.stderr)
+        print("Open the Dagster UI (make ui) for the logs and check results.", file=sys.stderr)
         return 1
-    print(format_summary(settings.warehouse_path()))
-    print(f"Warehouse: {settings.warehouse_path()}")
+    print(format_summary())
+    print(
+        f"Warehouse: {settings.warehouse_path() if settings.warehouse_target() == 'duckdb' else 'PostgreSQL'}"
+    )
+    print(f"Published for BI: {published_location()}")
     print(f"Run {result.run_id} finished in {time.perf_counter() - started:.0f} s.")
     print("Open the Dagster UI on it with:  make ui   (then http://127.0.0.1:3000)")
+    return 0
+
+
+def format_blocking_failures(evaluations: list) -> str:
+    """What the user reads when the quality gate stops a run: each failed check, its failed
+    expectations with row counts and samples."""
+    lines = ["Blocking quality checks failed; nothing was published (BI keeps the last good data):"]
+    for evaluation in evaluations:
+        lines.append(f"  {evaluation.asset_key.to_user_string()} / {evaluation.check_name}:")
+        failures = evaluation.metadata.get("failures")
+        detail = failures.value if failures is not None else (evaluation.description or "failed")
+        lines += [f"    {line}" for line in str(detail).splitlines() if not line.startswith("|---")]
+    return "\n".join(lines)
+
+
+def published_location() -> str:
+    if settings.warehouse_target() == "postgres":
+        return "PostgreSQL schemas serving and serving_compensation"
+    return f"{settings.serving_dir()}/marts.duckdb and compensation.duckdb"
+
+
+def close(args: argparse.Namespace) -> int:
+    from orchestration.comp_periods import close_month
+
+    close_month(args.month, args.by, args.reason)
+    return 0
+
+
+def backfill(args: argparse.Namespace) -> int:
+    """The monthly `compensation/closed_months` partitions from..to as one Dagster run (shown in
+    the UI): months close in order, and a month already closed is never rewritten."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    _ensure_dagster_home()
+    tags = {
+        "dagster/asset_partition_range_start": args.start.isoformat(),
+        "dagster/asset_partition_range_end": args.end.isoformat(),
+    }
+    with dg.DagsterInstance.get() as instance:
+        result = defs.get_job_def("close_comp_month").execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False
+        )
+    outcome = "closed" if result.success else "FAILED (see the run in the UI)"
+    print(f"Run {result.run_id}: months {args.start:%Y-%m}..{args.end:%Y-%m} {outcome}.")
+    return 0 if result.success else 1
+
+
+def reopen(args: argparse.Namespace) -> int:
+    from orchestration.comp_periods import reopen_month
+
+    reopen_month(args.month, args.by, args.reason)
+    return 0
+
+
+def payroll(args: argparse.Namespace) -> int:
+    from orchestration.comp_periods import export_payroll
+
+    print(f"Payroll file: {export_payroll(args.month, args.out)}")
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    from orchestration.status import format_status
+
+    _ensure_dagster_home()
+    report = format_status()
+    print(report)
+    return 1 if "STALE" in report or "[ERROR]" in report else 0
+
+
+def grant_access(args: argparse.Namespace) -> int:
+    from orchestration import warehouse
+    from orchestration.serving.postgres_publish import create_reader_roles
+
+    roles = create_reader_roles(warehouse.pg_params())
+    print(f"Roles ready: {', '.join(roles)} (grant them to BI and finance users: GRANT role TO user).")
+    return 0
+
+
+def backtest(args: argparse.Namespace) -> int:
+    from ingestion.plans.comp_plans import load_comp_plan
+    from orchestration.backtest import backtest as run_backtest
+    from orchestration.backtest import format_backtest
+
+    in_force, candidate = run_backtest(args.plan, args.start, args.end)
+    print(format_backtest(load_comp_plan(args.plan)["plan_id"], in_force, candidate))
     return 0
 
 
@@ -74,6 +175,45 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--scale", type=float, default=1.0)
     run_parser.add_argument("--as-of", type=date.fromisoformat, default=date.today())
     run_parser.set_defaults(handler=run)
+
+    from orchestration.comp_periods import month_start
+
+    close_parser = commands.add_parser("close-month", help="close compensation months up to MONTH (YYYY-MM)")
+    close_parser.add_argument("month", type=month_start)
+    close_parser.add_argument("--by", help="who closes (default: the OS user)")
+    close_parser.add_argument("--reason", default="month-end close")
+    close_parser.set_defaults(handler=close)
+    backfill_parser = commands.add_parser(
+        "backfill-months",
+        help="close the compensation month partitions FROM..TO in one Dagster run, in order",
+    )
+    backfill_parser.add_argument("--from", dest="start", type=month_start, required=True)
+    backfill_parser.add_argument("--to", dest="end", type=month_start, required=True)
+    backfill_parser.set_defaults(handler=backfill)
+    reopen_parser = commands.add_parser("reopen-month", help="reopen the latest closed month, with a reason")
+    reopen_parser.add_argument("month", type=month_start)
+    reopen_parser.add_argument("--by", help="who reopens (default: the OS user)")
+    reopen_parser.add_argument("--reason", required=True)
+    reopen_parser.set_defaults(handler=reopen)
+    payroll_parser = commands.add_parser("payroll-export", help="write a closed month's payroll file")
+    payroll_parser.add_argument("month", type=month_start)
+    payroll_parser.add_argument("--out", type=Path, default=settings.data_dir() / "payroll")
+    payroll_parser.set_defaults(handler=payroll)
+    backtest_parser = commands.add_parser(
+        "backtest", help="cost a candidate comp plan over past credited bookings, beside the plan in force"
+    )
+    backtest_parser.add_argument(
+        "plan", type=Path, help="candidate plan YAML (same plan_id as the one it would replace)"
+    )
+    backtest_parser.add_argument("--from", dest="start", type=month_start, required=True)
+    backtest_parser.add_argument("--to", dest="end", type=month_start, required=True)
+    backtest_parser.set_defaults(handler=backtest)
+    commands.add_parser(
+        "status", help="freshness of each mart against its SLA and the checks failing on their latest run"
+    ).set_defaults(handler=status)
+    commands.add_parser(
+        "grant-access", help="PostgreSQL: create the read-only BI and finance roles on the serving schemas"
+    ).set_defaults(handler=grant_access)
     args = parser.parse_args(argv)
     return args.handler(args)
 

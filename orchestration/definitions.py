@@ -2,14 +2,30 @@
 
 import dagster as dg
 
-from orchestration.defs.automation import schedules
+from orchestration.defs.automation import alerts, schedules
+from orchestration.defs.automation.freshness import freshness_defs
+from orchestration.defs.compensation import jobs as compensation_jobs
 from orchestration.defs.ingestion import assets as ingestion_assets
-from orchestration.defs.quality import checks as quality_checks
+from orchestration.defs.publish.assets import publish_defs
+from orchestration.defs.quality.checks import expectation_checks
 from orchestration.defs.transform import assets as transform_assets
 
-defs = dg.Definitions.merge(
-    ingestion_assets.defs,
-    transform_assets.defs,
-    quality_checks.defs,
-    schedules.defs,
-)
+
+def build_definitions() -> dg.Definitions:
+    """Loads then builds: checks need the tables, publishing the marts and every check, freshness
+    every published asset. (Dagster allows one Definitions object at module scope.)"""
+    loaded = dg.Definitions.merge(ingestion_assets.defs, transform_assets.defs)
+    checks = expectation_checks(key for asset in loaded.assets or [] for key in asset.keys)
+    published = dg.Definitions.merge(loaded, publish_defs(loaded, checks))
+    return dg.Definitions.merge(
+        published,
+        dg.Definitions(
+            asset_checks=checks, sensors=[alerts.alert_on_run_failure, alerts.alert_on_failed_checks]
+        ),
+        freshness_defs(published),
+        schedules.defs,
+        compensation_jobs.defs,
+    )
+
+
+defs = build_definitions()

@@ -6,6 +6,7 @@ Every path defaults to a folder of the project (`data/`), so the embedded defaul
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 # orchestration/ sits at the project root; everything else is found from there.
@@ -14,6 +15,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 WAREHOUSE_POOL = "warehouse"
 
 
+WAREHOUSE_TARGETS = ("duckdb", "postgres")
 CRM_SOURCES = ("files", "salesforce", "hubspot")
 FINANCE_SOURCES = ("files", "database")
 
@@ -25,6 +27,11 @@ def _choice(name: str, choices: tuple[str, ...]) -> str:
             f"{name}={value!r} is not one of {', '.join(choices)}; set it to one of them or unset it."
         )
     return value
+
+
+def warehouse_target() -> str:
+    """The warehouse engine (also dbt's target): embedded DuckDB (default) or PostgreSQL."""
+    return _choice("SALESOPS_TARGET", WAREHOUSE_TARGETS)
 
 
 def crm_source() -> str:
@@ -61,3 +68,19 @@ def warehouse_path() -> Path:
 
 def dlt_pipelines_dir() -> Path:
     return data_dir() / "dlt"
+
+
+def serving_dir() -> Path:
+    """DuckDB serving files BI reads: `marts.duckdb` for everyone, `compensation.duckdb` for pay."""
+    return _path_setting("SALESOPS_SERVING_DIR", data_dir() / "serving")
+
+
+def quality_dir() -> Path:
+    """Great Expectations' project (suites, results) and the Data Docs site built on every run."""
+    return _path_setting("SALESOPS_QUALITY_DIR", data_dir() / "quality")
+
+
+def as_of_date() -> date:
+    """The day the marts call "today" and freshness rules: SALESOPS_AS_OF_DATE (the demo's cut) or today."""
+    value = os.environ.get("SALESOPS_AS_OF_DATE")
+    return date.fromisoformat(value) if value else date.today()

@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from orchestration import warehouse
 
-import duckdb
-
-RAW_SCHEMAS = ("raw_salesforce", "raw_finance", "raw_plans")
+RAW_SCHEMAS = ("raw_salesforce", "raw_hubspot", "raw_finance", "raw_plans")
 MART_SCHEMAS = ("pipeline", "quota", "compensation")
 
 
-def table_row_counts(warehouse: Path, schemas: tuple[str, ...]) -> dict[str, int]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        tables = connection.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where schema_name in (select unnest(?)) and not starts_with(table_name, '_dlt') "
-            "order by schema_name, table_name",
-            [list(schemas)],
-        ).fetchall()
-        return {
-            f"{schema}.{table}": connection.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[
-                0
-            ]
-            for schema, table in tables
-        }
+def table_row_counts(schemas: tuple[str, ...]) -> dict[str, int]:
+    return {
+        f"{schema}.{table}": warehouse.fetch_all(f'select count(*) from "{schema}"."{table}"')[0][0]
+        for schema, table in warehouse.existing_tables(schemas)
+    }
 
 
-def format_summary(warehouse: Path) -> str:
+def format_summary() -> str:
     lines = ["Loaded (raw tables):"]
-    lines += [f"  {name:50s} {rows:>10,d}" for name, rows in table_row_counts(warehouse, RAW_SCHEMAS).items()]
+    lines += [f"  {name:50s} {rows:>10,d}" for name, rows in table_row_counts(RAW_SCHEMAS).items()]
     lines.append("Built (marts):")
-    lines += [
-        f"  {name:50s} {rows:>10,d}" for name, rows in table_row_counts(warehouse, MART_SCHEMAS).items()
-    ]
+    lines += [f"  {name:50s} {rows:>10,d}" for name, rows in table_row_counts(MART_SCHEMAS).items()]
     return "\n".join(lines)

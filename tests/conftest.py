@@ -18,7 +18,8 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Runs `orchestration.cli run` (demo → dlt → dbt build → GX checks) into a temp folder."""
     data_dir = tmp_path_factory.mktemp("salesops")
     previous = {
-        k: os.environ.get(k) for k in ("SALESOPS_DATA_DIR", "DAGSTER_HOME", "SALESOPS_WAREHOUSE_PATH")
+        k: os.environ.get(k)
+        for k in ("SALESOPS_DATA_DIR", "DAGSTER_HOME", "SALESOPS_WAREHOUSE_PATH", "SALESOPS_AS_OF_DATE")
     }
     os.environ["SALESOPS_DATA_DIR"] = str(data_dir)
     os.environ["DAGSTER_HOME"] = str(data_dir / "dagster_home")

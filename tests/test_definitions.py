@@ -24,8 +24,22 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
     # dbt sources join their dlt assets: no dangling upstream keys.
     opportunities_stg = dg.AssetKey(["staging", "stg_salesforce__opportunities"])
     assert dg.AssetKey(["raw_salesforce", "opportunity"]) in graph.get(opportunities_stg).parent_keys
-    check_names = {key.name for key in graph.asset_check_keys}
-    assert {"raw_opportunity_expectations", "fct_opportunities_expectations"} <= check_names
+    raw_opportunity = dg.AssetKey(["raw_salesforce", "opportunity"])
+    assert dg.AssetCheckKey(raw_opportunity, "opportunity_expectations") in graph.asset_check_keys
+    # One suite per raw table and per mart (closed_months marks closed periods; it is no table).
+    expectation_suites = {
+        key.asset_key for key in graph.asset_check_keys if key.name.endswith("_expectations")
+    }
+    tables = {
+        key
+        for key in graph.get_all_asset_keys()
+        if key.path[0].startswith("raw_") or key.path[0] in ("pipeline", "quota", "compensation")
+    } - {dg.AssetKey(["compensation", "closed_months"])}
+    assert tables - expectation_suites == set()
+    # Publishing waits for every mart.
+    serving = graph.get(dg.AssetKey(["serving", "marts"]))
+    assert dg.AssetKey(["pipeline", "fct_opportunities"]) in serving.parent_keys
+    assert graph.get(dg.AssetKey(["serving", "compensation"])).group_name == "serving"
     assert graph.get(dg.AssetKey(["pipeline", "fct_opportunities"])).group_name == "pipeline"
     assert graph.get(dg.AssetKey(["raw_salesforce", "account"])).group_name == "crm"
     # Owners come from dbt's meta.dagster.owners, descriptions from the dbt docs.
@@ -42,4 +56,8 @@ def test_every_warehouse_step_is_in_the_single_writer_pool(demo_warehouse: Path)
 
     job = defs.get_job_def("full_run")
     pools = {node.name: node.definition.pool for node in job.graph.node_dict.values()}
-    assert pools and set(pools.values()) == {"warehouse"}, pools
+    # Closing a month is its own partitioned job, never part of a refresh.
+    assert not any("closed_months" in name for name in pools)
+    # Freshness checks read only Dagster's own event log, never the warehouse.
+    warehouse_steps = {name: pool for name, pool in pools.items() if "freshness_check" not in name}
+    assert warehouse_steps and set(warehouse_steps.values()) == {"warehouse"}, pools

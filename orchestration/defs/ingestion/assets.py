@@ -1,6 +1,6 @@
 """Raw tables loaded by dlt: the configured CRM and finance sources, and the plan files."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import dagster as dg
 from dagster_dlt import DagsterDltResource, dlt_assets
@@ -33,8 +33,15 @@ def with_rejected_count(result: object, pipeline: Pipeline, context: dg.AssetExe
     )
 
 
-def raw_table_assets(source: DltSource, dataset: str, group: str, owner: str) -> dg.AssetsDefinition:
-    """One asset per resource of `source`, loaded into `dataset` by a pipeline named after it."""
+def raw_table_assets(
+    make_source: Callable[[], DltSource], dataset: str, group: str, owner: str
+) -> dg.AssetsDefinition:
+    """One asset per resource of the source, loaded into `dataset` by a pipeline named after it.
+
+    Every run extracts from a fresh source and pipeline: a dlt source keeps per-extract state
+    (table variants for rejected rows), and the warehouse location is read when the run starts.
+    """
+    source = make_source()
     pipeline = warehouse_pipeline(source.name, dataset)
 
     @dlt_assets(
@@ -45,8 +52,9 @@ def raw_table_assets(source: DltSource, dataset: str, group: str, owner: str) ->
         pool=settings.WAREHOUSE_POOL,
     )
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
-        for result in dlt.run(context=context):
-            yield with_rejected_count(result, pipeline, context)
+        run_pipeline = warehouse_pipeline(source.name, dataset)
+        for result in dlt.run(context=context, dlt_source=make_source(), dlt_pipeline=run_pipeline):
+            yield with_rejected_count(result, run_pipeline, context)
 
     return load
 
@@ -54,24 +62,32 @@ def raw_table_assets(source: DltSource, dataset: str, group: str, owner: str) ->
 def crm_assets() -> dg.AssetsDefinition:
     choice = settings.crm_source()
     if choice == "hubspot":
-        return raw_table_assets(hubspot(), "raw_hubspot", "crm", "team:data-engineering")
-    source = salesforce() if choice == "salesforce" else crm_exports(str(settings.exports_dir()))
-    return raw_table_assets(source, "raw_salesforce", "crm", "team:data-engineering")
+        return raw_table_assets(hubspot, "raw_hubspot", "crm", "team:data-engineering")
+    if choice == "salesforce":
+        return raw_table_assets(salesforce, "raw_salesforce", "crm", "team:data-engineering")
+    return raw_table_assets(
+        lambda: crm_exports(str(settings.exports_dir())), "raw_salesforce", "crm", "team:data-engineering"
+    )
 
 
 def finance_assets() -> dg.AssetsDefinition:
     if settings.finance_source() == "database":
-        source = finance_database()
-    else:
-        source = finance_exports(str(settings.exports_dir()))
-    return raw_table_assets(source, "raw_finance", "finance", "team:data-engineering")
+        return raw_table_assets(finance_database, "raw_finance", "finance", "team:data-engineering")
+    return raw_table_assets(
+        lambda: finance_exports(str(settings.exports_dir())),
+        "raw_finance",
+        "finance",
+        "team:data-engineering",
+    )
 
 
 defs = dg.Definitions(
     assets=[
         crm_assets(),
         finance_assets(),
-        raw_table_assets(plan_files(str(settings.plans_dir())), "raw_plans", "plans", "team:sales-ops"),
+        raw_table_assets(
+            lambda: plan_files(str(settings.plans_dir())), "raw_plans", "plans", "team:sales-ops"
+        ),
     ],
     resources={"dlt": DagsterDltResource()},
 )

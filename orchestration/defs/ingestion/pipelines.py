@@ -5,13 +5,13 @@ from __future__ import annotations
 import dlt
 from dlt.pipeline.pipeline import Pipeline
 
-from orchestration import settings
+from orchestration import settings, warehouse
 
 
 def warehouse_pipeline(pipeline_name: str, dataset_name: str) -> Pipeline:
     return dlt.pipeline(
         pipeline_name=pipeline_name,
-        destination=dlt.destinations.duckdb(str(settings.warehouse_path())),
+        destination=warehouse.dlt_destination(),
         dataset_name=dataset_name,
         pipelines_dir=str(settings.dlt_pipelines_dir()),
     )

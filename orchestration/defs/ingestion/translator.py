@@ -6,6 +6,8 @@ import dagster as dg
 from dagster_dlt import DagsterDltTranslator
 from dagster_dlt.translator import DltResourceTranslatorData
 
+from orchestration import settings
+
 
 class RawTableTranslator(DagsterDltTranslator):
     def __init__(self, group_name: str, owner: str) -> None:
@@ -20,5 +22,5 @@ class RawTableTranslator(DagsterDltTranslator):
             deps=[],  # files and APIs are outside Dagster; sensors watch them instead
             group_name=self.group_name,
             owners=[self.owner],
-            kinds={"dlt", "duckdb"},
+            kinds={"dlt", settings.warehouse_target()},
         )

@@ -1,0 +1,97 @@
+"""In a real browser: the Dagster webserver on the session's demo warehouse shows a mart's quality
+and freshness checks. Headless Debian chromium, driven by Playwright; a screenshot is kept as a
+test artifact (tests/artifacts/)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SESSION_AS_OF
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI; `make test` installs Debian's chromium when run as root")
+        pytest.skip("chromium not installed (make test installs it with apt-get when run as root)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def webserver(demo_warehouse: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SALESOPS_DATA_DIR": str(demo_warehouse),
+        "DAGSTER_HOME": str(demo_warehouse / "dagster_home"),
+        "SALESOPS_AS_OF_DATE": SESSION_AS_OF.isoformat(),
+    }
+    binary = Path(sys.executable).with_name("dagster-webserver")
+    server = subprocess.Popen(
+        [str(binary), "-h", "127.0.0.1", "-p", str(port), "-m", "orchestration.definitions"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"{base}/server_info", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the Dagster webserver did not answer within 2 minutes")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_a_marts_page_shows_its_quality_and_freshness_checks(chromium: str, webserver: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"], headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{webserver}/assets/pipeline/fct_opportunities?view=checks", timeout=120_000)
+        page.get_by_text("fct_opportunities_expectations").first.wait_for(timeout=120_000)
+        skip = page.get_by_role("button", name="Skip")  # the first-visit newsletter dialog
+        if skip.count():
+            skip.first.click()
+        page.get_by_text("fct_opportunities_expectations").first.click()
+        page.get_by_text("rows_validated").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "fct_opportunities_checks.png"), full_page=True)
+        text = page.inner_text("body")
+        browser.close()
+    # The check list shows each check with the status of its latest execution: the quality
+    # suite and the freshness SLA both ran in the session's full run, and both passed.
+    assert re.search(r"fct_opportunities_expectations\s+Succeeded", text), text[:2000]
+    assert re.search(r"freshness_check\s+Succeeded", text), text[:2000]
+    # The selected check's metadata: what was validated.
+    assert "rows_validated" in text and "failed_blocking" in text
+    assert (ARTIFACTS / "fct_opportunities_checks.png").stat().st_size > 10_000
