@@ -106,29 +106,36 @@ def test_the_publication_shows_key_totals_and_charts_to_a_manager(demo_warehouse
     assert charts.count("data:image/png;base64,") == 2
 
 
-def test_each_published_mart_shows_its_rows_preview_and_chart_on_its_page(demo_warehouse: Path) -> None:
+def test_each_marts_materialization_shows_its_rows_preview_totals_and_chart(demo_warehouse: Path) -> None:
     import dagster as dg
 
     counts = table_row_counts(MART_SCHEMAS)
     with dg.DagsterInstance.get() as instance:
         latest = {
-            name: instance.fetch_observations(dg.AssetKey(name.split(".")), limit=1).records[0]
+            name: instance.fetch_materializations(dg.AssetKey(name.split(".")), limit=1)
+            .records[0]
+            .asset_materialization.metadata
             for name in (
                 "pipeline.fct_opportunities",
                 "pipeline.fct_pipeline_movement",
                 "quota.fct_quota_attainment",
+                "compensation.fct_commission_statements",
             )
         }
-    for name, record in latest.items():
-        metadata = record.asset_observation.metadata
+    for name, metadata in latest.items():
         assert metadata["dagster/row_count"].value == counts[name]
         assert metadata["preview"].value.count("\n") == 6  # header, rule and five rows
-    assert (
-        latest["pipeline.fct_opportunities"]
-        .asset_observation.metadata["preview"]
-        .value.startswith("| opportunity_id |")
+    opportunities = latest["pipeline.fct_opportunities"]
+    assert opportunities["preview"].value.startswith("| opportunity_id |")
+    with duckdb.connect(str(demo_warehouse / "warehouse.duckdb"), read_only=True) as connection:
+        (open_amount,) = connection.execute(
+            "select sum(amount_reporting) from pipeline.fct_opportunities where not is_won and not is_lost"
+        ).fetchone()
+        (payouts,) = connection.execute(
+            "select sum(payout_amount) from compensation.fct_commission_statements"
+        ).fetchone()
+    assert opportunities["open_pipeline"].value == pytest.approx(float(open_amount), abs=0.005)
+    assert latest["compensation.fct_commission_statements"]["payouts"].value == pytest.approx(
+        float(payouts), abs=0.005
     )
-    assert (
-        "data:image/png;base64,"
-        in latest["pipeline.fct_pipeline_movement"].asset_observation.metadata["chart"].value
-    )
+    assert "data:image/png;base64," in latest["pipeline.fct_pipeline_movement"]["chart"].value

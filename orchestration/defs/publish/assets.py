@@ -13,7 +13,6 @@ from orchestration import settings, warehouse
 from orchestration.defs.publish.gate import failed_blocking_checks, refusal
 from orchestration.serving.charts import charts_markdown
 from orchestration.serving.duckdb_publish import publish_duckdb, serving_file
-from orchestration.serving.observations import mart_observations
 from orchestration.serving.postgres_publish import publish_postgres
 from orchestration.serving.reader import key_totals, serving_reader
 from orchestration.serving.stores import STORES, ServingStore
@@ -51,11 +50,8 @@ def serving_asset(
             )
             location = str(serving_file(settings.serving_dir(), store))
         with serving_reader(store) as reader:
-            totals = key_totals(reader, store)
+            totals = key_totals(reader, [store])
             charts = charts_markdown(reader.fetch, reader.qualify) if store.has_charts else ""
-            # Each mart's own page shows its row count, totals, preview and chart.
-            for observation in mart_observations(reader, store, {key.path[-1]: key for key in marts}, counts):
-                context.log_event(observation)
         return dg.MaterializeResult(
             metadata={
                 "location": location,

@@ -1,9 +1,16 @@
-"""Every dbt model, seed and test as Dagster assets and checks, built with `dbt build`."""
+"""Every dbt model, seed and test as Dagster assets and checks, built with `dbt build`.
+
+A mart's materialization carries what a manager looks for (row count, key totals, a preview and
+its chart). Those are read once dbt has exited, because a DuckDB writer blocks every reader, so
+the events from the first mart on (dbt tests' results included, in their order) wait until the
+build ends; the staging models before them show as they finish.
+"""
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -11,6 +18,11 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration import settings
 from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.transform.translator import WarehouseDbtTranslator
+from orchestration.serving.mart_metadata import mart_metadata
+from orchestration.serving.reader import warehouse_reader
+from orchestration.serving.stores import STORES
+
+MART_SCHEMAS = {schema for store in STORES for schema in store.mart_schemas}
 
 DBT_EXECUTABLE = (
     str(Path(sys.executable).with_name("dbt"))
@@ -25,7 +37,40 @@ DBT_EXECUTABLE = (
     pool=settings.WAREHOUSE_POOL,
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    held: list[Any] = []
+    for event in invocation.stream():
+        key = event.asset_key if isinstance(event, dg.AssetCheckResult) else None
+        if isinstance(event, dg.Output):
+            key = context.asset_key_for_output(event.output_name)
+        # Dagster wants a multi-asset's outputs in dependency order: from the first mart on, hold all.
+        if held or (key is not None and key.path[0] in MART_SCHEMAS):
+            held.append(event)
+        else:
+            yield event
+    error = invocation.get_error()  # waits for dbt to exit and release the warehouse
+    yield from with_mart_metadata(context, held)
+    if error:
+        raise error
+
+
+def with_mart_metadata(context: dg.AssetExecutionContext, events: Iterable[Any]) -> Iterator[Any]:
+    events = list(events)
+    keys = {
+        event.output_name: context.asset_key_for_output(event.output_name)
+        for event in events
+        if isinstance(event, dg.Output)
+        and context.asset_key_for_output(event.output_name).path[0] in MART_SCHEMAS
+    }
+    if not keys:
+        yield from events
+        return
+    with warehouse_reader({key.path[-1]: key.path[0] for key in keys.values()}) as reader:
+        for event in events:
+            if isinstance(event, dg.Output) and event.output_name in keys:
+                table = keys[event.output_name].path[-1]
+                event = event.with_metadata({**event.metadata, **mart_metadata(reader, table)})
+            yield event
 
 
 defs = dg.Definitions(
