@@ -140,6 +140,25 @@ def test_pipeline_waterfall_identity_holds_for_every_rep_and_period(
         assert start + sum(inflows) - decreased - pushed - transferred_out - won - lost - removed + fx == end
 
 
+def test_the_snapshot_suite_accepts_the_open_days_of_deals_deleted_since(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from expectations.runner import validate
+    from expectations.suites.marts import MART_SUITES
+    from orchestration.defs.quality.warehouse_reader import distinct_values
+    from tests.conftest import SESSION_AS_OF
+
+    (deleted_since,) = warehouse.execute(
+        "select count(distinct opportunity_id) from pipeline.fct_pipeline_snapshots "
+        "where opportunity_id not in (select opportunity_id from pipeline.fct_opportunities)"
+    ).fetchone()
+    assert deleted_since > 0, "the demo deletes some deals after they were open"
+    suite = next(spec for spec in MART_SUITES if spec.table == "fct_pipeline_snapshots")
+    every_day = warehouse.execute("select * from pipeline.fct_pipeline_snapshots").df()
+    validation = validate(suite, every_day, distinct_values, tmp_path, SESSION_AS_OF)
+    assert [o for o in validation.outcomes if not o.success and o.severity == "blocking"] == []
+
+
 def test_snapshot_on_the_as_of_date_is_the_current_open_pipeline(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:

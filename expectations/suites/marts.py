@@ -48,7 +48,8 @@ def _snapshots(lookup: Lookup) -> Rules:
     return [
         *key_rules(("snapshot_date", "opportunity_id")),
         *non_negative("amount_reporting", "weighted_amount_reporting"),
-        *refers_to(lookup, "opportunity_id", "pipeline", "fct_opportunities", "opportunity_id"),
+        # A deal deleted since stays in the days it was open, but leaves fct_opportunities.
+        *refers_to(lookup, "opportunity_id", "intermediate", "int_crm_opportunities", "opportunity_id"),
     ]
 
 
