@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from orchestration.summary import format_summary
 
     with dg.DagsterInstance.get() as instance:
-        result = defs.get_job_def("full_run").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("full_run").execute_in_process(instance=instance, raise_on_error=False)
     blocking = [
         evaluation
         for evaluation in result.get_asset_check_evaluations()
@@ -117,7 +117,7 @@ def backfill(args: argparse.Namespace) -> int:
         "dagster/asset_partition_range_end": args.end.isoformat(),
     }
     with dg.DagsterInstance.get() as instance:
-        result = defs.get_job_def("close_comp_month").execute_in_process(
+        result = defs.resolve_job_def("close_comp_month").execute_in_process(
             instance=instance, tags=tags, raise_on_error=False
         )
     outcome = "closed" if result.success else "FAILED (see the run in the UI)"

@@ -54,7 +54,7 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
 def test_every_warehouse_step_is_in_the_single_writer_pool(demo_warehouse: Path) -> None:
     from orchestration.definitions import defs
 
-    job = defs.get_job_def("full_run")
+    job = defs.resolve_job_def("full_run")
     pools = {node.name: node.definition.pool for node in job.graph.node_dict.values()}
     # Closing a month is its own partitioned job, never part of a refresh.
     assert not any("closed_months" in name for name in pools)

@@ -92,7 +92,7 @@ def test_a_bad_batch_fails_its_blocking_check_on_postgres_and_nothing_is_publish
     publish_postgres(params, MARTS, "run-before", datetime(2026, 3, 30, tzinfo=UTC))
     negative, unrated = _add_bad_versions(pg_warehouse["exports"])
 
-    job = defs.get_job_def("full_run")
+    job = defs.resolve_job_def("full_run")
     sources = list(dg.AssetSelection.groups("crm", "finance", "plans").resolve(defs.resolve_asset_graph()))
     with dg.instance_for_test() as instance:
         loaded = job.execute_in_process(instance=instance, asset_selection=sources, raise_on_error=False)
