@@ -142,10 +142,13 @@ def contracted_items(text: pa.Table, spec: TableContract, origin: str, first_lin
     if rejected.num_rows:
         # A table variant: plain with_hints would retarget the whole resource, sending the typed
         # rows that follow into the rejected table. Columns stay text, as the rows arrived.
-        columns = {
+        columns: dict[str, Any] = {
             SNAKE_CASE.normalize_identifier(name): {"data_type": "bigint" if name == SOURCE_LINE else "text"}
             for name in rejected.column_names
         }
+        # Appended, not merged: the resource's "newest cursor wins" hint means nothing here.
+        if (cursor := SNAKE_CASE.normalize_identifier(spec.cursor)) in columns:
+            columns[cursor]["dedup_sort"] = None
         hints = dlt.mark.make_hints(
             table_name=f"{spec.name}__rejected", write_disposition="append", primary_key=[], columns=columns
         )
