@@ -36,6 +36,18 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
         if key.path[0].startswith("raw_") or key.path[0] in ("pipeline", "quota", "compensation")
     } - {dg.AssetKey(["compensation", "closed_months"])}
     assert tables - expectation_suites == set()
+    # Reconciliations (dbt singular tests over several models) show as checks on the mart they guard.
+    reconciliations = {
+        ("compensation", "fct_payout_ledger", "assert_ledger_earned_equals_commission_lines"),
+        ("compensation", "fct_commission_lines", "assert_no_commission_above_a_cap"),
+        ("compensation", "fct_commission_statements", "assert_statement_net_equals_ledger"),
+        ("quota", "fct_quota_attainment", "assert_team_attainment_is_its_reps"),
+        ("pipeline", "fct_pipeline_movement", "assert_pipeline_waterfall_identity"),
+        ("intermediate", "int_bookings_invoice_reconciliation", "assert_bookings_reconcile_with_invoices"),
+    }
+    assert {
+        dg.AssetCheckKey(dg.AssetKey([schema, table]), name) for schema, table, name in reconciliations
+    } <= graph.asset_check_keys
     # Publishing waits for every mart.
     serving = graph.get(dg.AssetKey(["serving", "marts"]))
     assert dg.AssetKey(["pipeline", "fct_opportunities"]) in serving.parent_keys

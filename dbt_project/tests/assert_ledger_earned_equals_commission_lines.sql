@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_payout_ledger'}}}) }}  -- shown in Dagster as a check on fct_payout_ledger
 -- Every rep's earned commission in the ledger (earned entries and every adjustment of them)
 -- equals the sum of their commission lines, to the cent; and for each open month, the month's
 -- earned entries equal the month's lines.

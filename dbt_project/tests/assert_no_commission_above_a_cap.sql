@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_commission_lines'}}}) }}  -- shown in Dagster as a check on fct_commission_lines
 -- No commission period pays above its plan's payout cap, and no measure above an attainment cap
 -- is paid.
 with

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_commission_statements'}}}) }}  -- shown in Dagster as a check on fct_commission_statements
 -- Each statement's net payout is the sum of that month's ledger entries, and each month with
 -- ledger entries has a statement.
 with

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_quota_attainment'}}}) }}  -- shown in Dagster as a check on fct_quota_attainment
 -- A team's (territory's, region's) quota and credited bookings are exactly its reps' for every
 -- period, and a rep's bookings are their credited bookings inside their quota periods.
 with
