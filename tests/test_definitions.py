@@ -58,6 +58,22 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
     compensation = graph.get(dg.AssetKey(["compensation", "fct_crediting_events"]))
     assert compensation.owners == ["team:comp-admin"]
     assert "Crediting events for compensation" in (compensation.description or "")
+    # Every asset is kept: a group of its layer or area, an owner, a kind and a description.
+    groups = {
+        "crm",
+        "finance",
+        "plans",
+        "staging",
+        "intermediate",
+        "pipeline",
+        "quota",
+        "compensation",
+        "serving",
+    }
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.group_name in groups and node.owners and node.kinds and node.description, key
+    assert "merged on id" in (graph.get(raw_opportunity).description or "")
     schedule = defs.get_schedule_def("daily_full_run")
     assert schedule.cron_schedule == "0 6 * * *"
     assert schedule.job_name == "full_run"

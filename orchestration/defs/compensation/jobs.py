@@ -43,4 +43,14 @@ close_comp_month = dg.define_asset_job(
     description="Close the compensation month (and any open month before it).",
 )
 
-defs = dg.Definitions(assets=[closed_months], jobs=[close_comp_month])
+# Written only by closing and reopening months (never by a refresh); dbt reads it as a source.
+period_log = dg.AssetSpec(
+    key=dg.AssetKey(["comp_control", "period_log"]),
+    group_name="compensation",
+    owners=["team:comp-admin"],
+    kinds={settings.warehouse_target()},
+    description="Every close and reopen of a compensation month: who, when, why (`close-month`, "
+    "`reopen-month` and the closed_months asset write it).",
+)
+
+defs = dg.Definitions(assets=[closed_months, period_log], jobs=[close_comp_month])

@@ -34,7 +34,7 @@ def with_rejected_count(result: object, pipeline: Pipeline, context: dg.AssetExe
 
 
 def raw_table_assets(
-    make_source: Callable[[], DltSource], dataset: str, group: str, owner: str
+    make_source: Callable[[], DltSource], dataset: str, group: str, owner: str, quarantines_rows: bool = True
 ) -> dg.AssetsDefinition:
     """One asset per resource of the source, loaded into `dataset` by a pipeline named after it.
 
@@ -48,7 +48,7 @@ def raw_table_assets(
         dlt_source=source,
         dlt_pipeline=pipeline,
         name=source.name,
-        dagster_dlt_translator=RawTableTranslator(group, owner),
+        dagster_dlt_translator=RawTableTranslator(group, owner, quarantines_rows),
         pool=settings.WAREHOUSE_POOL,
     )
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
@@ -86,7 +86,11 @@ defs = dg.Definitions(
         crm_assets(),
         finance_assets(),
         raw_table_assets(
-            lambda: plan_files(str(settings.plans_dir())), "raw_plans", "plans", "team:sales-ops"
+            lambda: plan_files(str(settings.plans_dir())),
+            "raw_plans",
+            "plans",
+            "team:sales-ops",
+            quarantines_rows=False,  # plans are validated whole: a bad file loads nothing
         ),
     ],
     resources={"dlt": DagsterDltResource()},
