@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from orchestration import settings
+from orchestration import settings, warehouse
 
 PAYROLL_COLUMNS = ("user_id", "currency_code", "amount")
 
@@ -58,18 +58,14 @@ def reopen_month(month: date, actor: str | None, reason: str) -> None:
 
 
 def _statement_rows(month: date) -> tuple[bool, list[tuple[str, str, object]]]:
-    """(is the month closed, [(rep, currency, net payout)]) from the DuckDB warehouse."""
-    import duckdb
-
-    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
-        (last_closed,) = con.execute(
-            "select last_closed_month from intermediate.int_comp_month_status"
-        ).fetchone() or (None,)
-        rows = con.execute(
-            "select user_id, currency_code, payout_amount from compensation.fct_commission_statements "
-            "where statement_month = ? order by user_id, currency_code",
-            [month],
-        ).fetchall()
+    """(is the month closed, [(rep, currency, net payout)]) from the warehouse."""
+    status = warehouse.fetch_all("select last_closed_month from intermediate.int_comp_month_status")
+    last_closed = status[0][0] if status else None
+    rows = warehouse.fetch_all(
+        "select user_id, currency_code, payout_amount from compensation.fct_commission_statements "
+        f"where statement_month = {warehouse.placeholder()} order by user_id, currency_code",
+        (month,),
+    )
     return last_closed is not None and month <= last_closed, rows
 
 

@@ -78,9 +78,14 @@ def read_frame(sql: str) -> pd.DataFrame:
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
 
 
+def placeholder() -> str:
+    """The query parameter marker of the engine's DB-API driver."""
+    return "%s" if settings.warehouse_target() == "postgres" else "?"
+
+
 def existing_tables(schemas: tuple[str, ...]) -> list[tuple[str, str]]:
     """(schema, table) of every base table in `schemas`, without dlt's bookkeeping tables."""
-    placeholders = ", ".join(["%s" if settings.warehouse_target() == "postgres" else "?"] * len(schemas))
+    placeholders = ", ".join([placeholder()] * len(schemas))
     return [
         (schema, table)
         for schema, table in fetch_all(
