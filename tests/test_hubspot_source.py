@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,8 +101,9 @@ def test_rerun_changes_exactly_the_changed_deals_and_carries_archiving(
 
 
 def test_retries_then_succeeds_and_a_bad_token_fails_clearly_leaving_state(
-    portal: FakeHubSpot, pipeline: dlt.Pipeline
+    portal: FakeHubSpot, pipeline: dlt.Pipeline, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     portal.fail_next(Reply(429, {"category": "RATE_LIMITS"}, {"Retry-After": "1"}), Reply(502))
     _load(pipeline, portal)
     assert [r.status for r in portal.requests[:3]] == [429, 502, 200]
@@ -113,4 +115,7 @@ def test_retries_then_succeeds_and_a_bad_token_fails_clearly_leaving_state(
     assert isinstance(error, SourceAuthError)
     assert "401" in str(error) and "SOURCES__HUBSPOT__ACCESS_TOKEN" in str(error)
     assert "pat-na1-revoked" not in str(failure.value)
+    # The requests were logged (urllib3 at DEBUG); the tokens never were.
+    assert "401" in caplog.text
+    assert TOKEN not in caplog.text and "pat-na1-revoked" not in caplog.text
     assert pipeline.state["sources"]["hubspot"]["resources"]["deals"]["window_end_ms"] == state_before

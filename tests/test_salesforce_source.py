@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,8 +123,9 @@ def test_persistent_401_fails_clearly_and_leaves_state_and_tables_unchanged(
 
 
 def test_client_credentials_token_is_fetched_and_refreshed_on_401(
-    org: FakeSalesforce, pipeline: dlt.Pipeline
+    org: FakeSalesforce, pipeline: dlt.Pipeline, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     client_id, client_secret = org.client
     # Expire the first token after a few queries: the connector fetches a second one and goes on.
     original = org.dispatch
@@ -145,6 +147,10 @@ def test_client_credentials_token_is_fetched_and_refreshed_on_401(
     )
     assert len(org.requests_to("/oauth2/token")) == 2
     assert 401 in [r.status for r in org.requests]
+    # The refresh was logged; no secret or token was, at any level.
+    assert "401" in caplog.text
+    assert "telemetry" not in caplog.text  # .dlt/config.toml turns dlt's usage reports off
+    assert not [secret for secret in (client_secret, *org.issued_tokens) if secret in caplog.text]
     assert row_counts(warehouse_of(pipeline), "raw_salesforce")["event"] == len(org.org["Event"])
 
 

@@ -66,6 +66,7 @@ class FakeSalesforce(FakeApi):
         self.page_size = page_size
         self.client = ("salesops-client", "s3cret-client-value")
         self.valid_tokens: set[str] = {"static-token"}
+        self.issued_tokens: list[str] = []  # by the client-credentials flow
         self._token_numbers = itertools.count(1)
         self._cursors: dict[str, list[dict[str, Any]]] = {}
         self.route("POST", "/services/oauth2/token", self._token)
@@ -90,6 +91,7 @@ class FakeSalesforce(FakeApi):
             return Reply(400, {"error": "invalid_client", "error_description": "invalid client credentials"})
         token = f"token-{next(self._token_numbers)}"
         self.valid_tokens.add(token)
+        self.issued_tokens.append(token)
         return Reply(200, {"access_token": token, "instance_url": self.url, "token_type": "Bearer"})
 
     def _query_all(self, request: Request, match: re.Match[str]) -> Reply:
