@@ -33,7 +33,9 @@ payable as (
     group by user_id, ledger_month
 ),
 
-draw_months as (
+-- Every month an assignment to a plan with a draw overlaps. A month two assignments share (a new
+-- assignment from mid-month) is drawn under the later one, so each rep has one draw per month.
+assigned_months as (
     select
         assignments.user_id,
         periods.period_start as draw_month,
@@ -42,17 +44,36 @@ draw_months as (
         plans.currency_code,
         cast(plans.draw_monthly_guarantee as decimal(18, 2)) as guarantee_amount,
         plans.draw_recoverable,
-        cast(coalesce(payable.payable_amount, 0) as decimal(18, 2)) as payable_amount,
-        row_number() over (partition by assignments.user_id order by periods.period_start) as month_number
+        row_number() over (
+            partition by assignments.user_id, periods.period_start
+            order by assignments.effective_from desc
+        ) as assignment_rank
     from assignments
     inner join plans
         on assignments.plan_id = plans.plan_id
     inner join periods
         on periods.period_start >= cast({{ dbt.date_trunc('month', 'assignments.effective_from') }} as date)
         and (assignments.effective_to is null or periods.period_start < assignments.effective_to)
+),
+
+draw_months as (
+    select
+        assigned_months.user_id,
+        assigned_months.draw_month,
+        assigned_months.plan_id,
+        assigned_months.plan_version,
+        assigned_months.currency_code,
+        assigned_months.guarantee_amount,
+        assigned_months.draw_recoverable,
+        cast(coalesce(payable.payable_amount, 0) as decimal(18, 2)) as payable_amount,
+        row_number() over (
+            partition by assigned_months.user_id order by assigned_months.draw_month
+        ) as month_number
+    from assigned_months
     left join payable
-        on assignments.user_id = payable.user_id
-        and periods.period_start = payable.ledger_month
+        on assigned_months.user_id = payable.user_id
+        and assigned_months.draw_month = payable.ledger_month
+    where assigned_months.assignment_rank = 1
 ),
 
 schedule as (
