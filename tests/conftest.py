@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -74,3 +75,21 @@ def pg_schema(postgres_dsn: str) -> Iterator[str]:
     yield name
     with psycopg2.connect(postgres_dsn) as con, con.cursor() as cur:
         cur.execute(f"drop schema {name} cascade")
+
+
+@contextmanager
+def fresh_pg_database(dsn: str, prefix: str) -> Iterator[str]:
+    """A new, uniquely named database on the server, dropped (open connections too) afterwards."""
+    import uuid
+
+    import psycopg2
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(dsn)
+    admin.autocommit = True
+    try:
+        admin.cursor().execute(f"create database {name}")
+        yield name
+    finally:
+        admin.cursor().execute(f"drop database if exists {name} with (force)")
+        admin.close()

@@ -4,7 +4,6 @@ its runs there, and carries the single-slot warehouse pool."""
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,17 +13,13 @@ import pytest
 from psycopg2.extensions import parse_dsn
 
 from orchestration import settings
+from tests.conftest import fresh_pg_database
 
 
 @pytest.fixture
 def instance_database(postgres_dsn: str) -> Iterator[str]:
-    name = f"dagster_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(postgres_dsn)
-    admin.autocommit = True
-    admin.cursor().execute(f"create database {name}")
-    yield name
-    admin.cursor().execute(f"drop database {name} with (force)")
-    admin.close()
+    with fresh_pg_database(postgres_dsn, "dagster") as name:
+        yield name
 
 
 @dg.op(pool=settings.WAREHOUSE_POOL)

@@ -4,7 +4,6 @@ then exporting its payroll gives the same file on both."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -17,6 +16,7 @@ import pytest
 
 from ingestion.export_files import crm_exports, finance_exports
 from ingestion.plans import plan_files
+from tests.conftest import fresh_pg_database
 from tests.dbt_runner import dbt_build
 
 AS_OF = "2026-03-31"  # the demo_exports fixture's as-of date
@@ -55,13 +55,8 @@ def _sql(table: str, columns: tuple[str, ...]) -> str:
 
 @pytest.fixture(scope="module")
 def postgres_database(postgres_dsn: str) -> Iterator[str]:
-    name = f"salesops_parity_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(postgres_dsn)
-    admin.autocommit = True
-    admin.cursor().execute(f"create database {name}")
-    yield name
-    admin.cursor().execute(f"drop database {name} with (force)")
-    admin.close()
+    with fresh_pg_database(postgres_dsn, "salesops_parity") as name:
+        yield name
 
 
 def _load(destination: object, workdir: Path, exports: Path) -> None:

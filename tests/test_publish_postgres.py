@@ -15,31 +15,30 @@ from psycopg2.extensions import parse_dsn
 
 from orchestration.serving.postgres_publish import create_reader_roles, publish_postgres
 from orchestration.serving.stores import COMPENSATION, MARTS
+from tests.conftest import fresh_pg_database
 
 
 @pytest.fixture
 def database(postgres_dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     suffix = uuid.uuid4().hex[:8]
-    name = f"salesops_serving_{suffix}"
-    monkeypatch.setenv("SALESOPS_PG_BI_ROLE", f"bi_{suffix}")
-    monkeypatch.setenv("SALESOPS_PG_FINANCE_ROLE", f"finance_{suffix}")
-    admin = psycopg2.connect(postgres_dsn)
-    admin.autocommit = True
-    admin.cursor().execute(f"create database {name}")
-    params = {**parse_dsn(postgres_dsn), "dbname": name}
-    with psycopg2.connect(**params) as connection, connection.cursor() as cursor:
-        cursor.execute(
-            "create schema pipeline; create schema quota; create schema compensation;"
-            "create table pipeline.fct_opportunities as select 'O1' as opportunity_id, 100.00 as amount;"
-            "create table quota.fct_quota_attainment as select 'R1' as member_id, 50.0 as attainment_pct;"
-            "create table compensation.fct_commission_statements as select 'R1' as user_id, 700.00 as payout;"
-        )
-    connection.close()
-    yield params
-    admin.cursor().execute(f"drop database {name} with (force)")
-    for role in (f"bi_{suffix}", f"finance_{suffix}"):
-        admin.cursor().execute(f"drop role if exists {role}")
-    admin.close()
+    roles = (f"bi_{suffix}", f"finance_{suffix}")
+    monkeypatch.setenv("SALESOPS_PG_BI_ROLE", roles[0])
+    monkeypatch.setenv("SALESOPS_PG_FINANCE_ROLE", roles[1])
+    with fresh_pg_database(postgres_dsn, "salesops_serving") as name:
+        params = {**parse_dsn(postgres_dsn), "dbname": name}
+        with psycopg2.connect(**params) as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "create schema pipeline; create schema quota; create schema compensation;"
+                "create table pipeline.fct_opportunities as select 'O1' as opportunity_id, 100.00 as amount;"
+                "create table quota.fct_quota_attainment as select 'R1' as member_id, 50.0 as attainment_pct;"
+                "create table compensation.fct_commission_statements"
+                " as select 'R1' as user_id, 700.00 as payout;"
+            )
+        connection.close()
+        yield params
+    with psycopg2.connect(postgres_dsn) as admin, admin.cursor() as cursor:
+        for role in roles:
+            cursor.execute(f"drop role if exists {role}")
 
 
 def _as_role(params: dict[str, Any], role: str, statement: str) -> list[tuple[Any, ...]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from psycopg2.extensions import parse_dsn
 
 from orchestration.serving.postgres_publish import publish_postgres
 from orchestration.serving.stores import MARTS
+from tests.conftest import fresh_pg_database
 
 RAW_OPPORTUNITY = dg.AssetKey(["raw_salesforce", "opportunity"])
 
@@ -33,27 +33,22 @@ def pg_warehouse(
     project = dbt_project()
     if not project.manifest_path.exists():  # the session's demo run usually prepared it
         project.preparer.prepare(project)
-    name = f"salesops_gate_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(postgres_dsn)
-    admin.autocommit = True
-    admin.cursor().execute(f"create database {name}")
-    params = {**parse_dsn(postgres_dsn), "dbname": name}
     exports = tmp_path / "exports"
     shutil.copytree(demo_exports, exports)
-    for key, value in {
-        "SALESOPS_TARGET": "postgres",
-        "SALESOPS_PG_HOST": params.get("host", "127.0.0.1"),
-        "SALESOPS_PG_PORT": params.get("port", "5432"),
-        "SALESOPS_PG_USER": params.get("user", "postgres"),
-        "SALESOPS_PG_DATABASE": name,
-        "SALESOPS_DATA_DIR": str(tmp_path / "data"),
-        "SALESOPS_EXPORTS_DIR": str(exports),
-        "SALESOPS_AS_OF_DATE": "2026-03-31",
-    }.items():
-        monkeypatch.setenv(key, value)
-    yield {"params": params, "exports": exports}
-    admin.cursor().execute(f"drop database {name} with (force)")
-    admin.close()
+    with fresh_pg_database(postgres_dsn, "salesops_gate") as name:
+        params = {**parse_dsn(postgres_dsn), "dbname": name}
+        for key, value in {
+            "SALESOPS_TARGET": "postgres",
+            "SALESOPS_PG_HOST": params.get("host", "127.0.0.1"),
+            "SALESOPS_PG_PORT": params.get("port", "5432"),
+            "SALESOPS_PG_USER": params.get("user", "postgres"),
+            "SALESOPS_PG_DATABASE": name,
+            "SALESOPS_DATA_DIR": str(tmp_path / "data"),
+            "SALESOPS_EXPORTS_DIR": str(exports),
+            "SALESOPS_AS_OF_DATE": "2026-03-31",
+        }.items():
+            monkeypatch.setenv(key, value)
+        yield {"params": params, "exports": exports}
 
 
 def _add_bad_versions(exports: Path) -> tuple[str, str]:
