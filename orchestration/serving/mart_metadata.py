@@ -8,8 +8,8 @@ from typing import Any
 import dagster as dg
 
 from orchestration.serving.charts import chart_markdown
-from orchestration.serving.reader import TableReader, mart_key_totals
-from orchestration.serving.stores import PUBLISHED_AT_COLUMN, RUN_ID_COLUMN
+from orchestration.serving.reader import TableReader, key_totals
+from orchestration.serving.stores import PUBLISHED_AT_COLUMN, RUN_ID_COLUMN, STORES
 
 PREVIEW_ROWS, PREVIEW_COLUMNS = 5, 8
 
@@ -31,7 +31,7 @@ def mart_metadata(reader: TableReader, table: str) -> dict[str, dg.RawMetadataVa
         "preview": dg.MetadataValue.md(preview_table(columns, first_rows)),
         **{
             name: dg.MetadataValue.float(round(value, 2))
-            for name, value in mart_key_totals(reader, table).items()
+            for name, value in key_totals(reader, STORES, table).items()
         },
     }
     if chart := chart_markdown(reader.fetch, table, qualified):

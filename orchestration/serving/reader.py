@@ -10,7 +10,7 @@ from typing import Any
 
 from orchestration import settings, warehouse
 from orchestration.serving.duckdb_publish import serving_file
-from orchestration.serving.stores import STORES, ServingStore
+from orchestration.serving.stores import ServingStore
 
 Fetch = Callable[[str], Sequence[tuple[Any, ...]]]
 
@@ -70,8 +70,3 @@ def key_totals(
         for name, total_table, expression in store.key_totals
         if table is None or total_table == table
     }
-
-
-def mart_key_totals(reader: TableReader, table: str) -> dict[str, float]:
-    """The key totals (of any store) computed on `table`."""
-    return key_totals(reader, STORES, table)

@@ -8,7 +8,7 @@ build ends; the staging models before them show as they finish.
 
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,38 +38,32 @@ DBT_EXECUTABLE = (
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    held: list[Any] = []
+    held: list[tuple[Any, dg.AssetKey | None]] = []  # (event, the mart it materializes)
     for event in invocation.stream():
         key = event.asset_key if isinstance(event, dg.AssetCheckResult) else None
         if isinstance(event, dg.Output):
             key = context.asset_key_for_output(event.output_name)
+        is_mart = key is not None and key.path[0] in MART_SCHEMAS
         # Dagster wants a multi-asset's outputs in dependency order: from the first mart on, hold all.
-        if held or (key is not None and key.path[0] in MART_SCHEMAS):
-            held.append(event)
+        if held or is_mart:
+            held.append((event, key if is_mart and isinstance(event, dg.Output) else None))
         else:
             yield event
     error = invocation.get_error()  # waits for dbt to exit and release the warehouse
-    yield from with_mart_metadata(context, held)
+    yield from with_mart_metadata(held)
     if error:
         raise error
 
 
-def with_mart_metadata(context: dg.AssetExecutionContext, events: Iterable[Any]) -> Iterator[Any]:
-    events = list(events)
-    keys = {
-        event.output_name: context.asset_key_for_output(event.output_name)
-        for event in events
-        if isinstance(event, dg.Output)
-        and context.asset_key_for_output(event.output_name).path[0] in MART_SCHEMAS
-    }
-    if not keys:
-        yield from events
+def with_mart_metadata(held: list[tuple[Any, dg.AssetKey | None]]) -> Iterator[Any]:
+    marts = {key.path[-1]: key.path[0] for _, key in held if key is not None}
+    if not marts:
+        yield from (event for event, _ in held)
         return
-    with warehouse_reader({key.path[-1]: key.path[0] for key in keys.values()}) as reader:
-        for event in events:
-            if isinstance(event, dg.Output) and event.output_name in keys:
-                table = keys[event.output_name].path[-1]
-                event = event.with_metadata({**event.metadata, **mart_metadata(reader, table)})
+    with warehouse_reader(marts) as reader:
+        for event, key in held:
+            if key is not None:
+                event = event.with_metadata({**event.metadata, **mart_metadata(reader, key.path[-1])})
             yield event
 
 
