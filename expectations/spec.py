@@ -29,6 +29,9 @@ class SuiteSpec:
     # rows whose `slice_column` is within `slice_days` of the newest value.
     slice_column: str | None = None
     slice_days: int = 0
+    # Versioned raw tables keep every version of a record; a suite validates the newest version
+    # per key (what staging reads), so a superseded bad version does not fail checks forever.
+    version_column: str | None = None
     # The newest value of this timestamp/date column must be at most `recent_days` old.
     recency_column: str | None = None
     recent_days: int = 3

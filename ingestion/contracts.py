@@ -8,6 +8,7 @@ as text, so a new column evolves the table instead of failing the load.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ INT = pa.int64()
 SOURCE_FILE = "_source_file"
 SOURCE_LINE = "_source_line"
 REJECTED_REASON = "_rejected_reason"
+REJECTED_ID = "_rejected_id"
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class TableContract:
     origin: str
     name: str
     primary_key: tuple[str, ...]
-    cursor: str  # newest version of a key wins, by this column
+    cursor: str  # a record's version stamp: the newest version of a key wins, by this column
     types: dict[str, pa.DataType] = field(default_factory=dict)
     required: tuple[str, ...] = ()
 
@@ -48,14 +50,30 @@ class TableContract:
         """Declared columns, keys first."""
         return tuple(dict.fromkeys([*self.primary_key, *self.required, *self.types]))
 
+    @property
+    def version_key(self) -> tuple[str, ...]:
+        """What identifies one version of a record: its key and its version stamp."""
+        return tuple(dict.fromkeys([*self.primary_key, self.cursor]))
+
     def resource_hints(self) -> dict[str, Any]:
-        """dlt resource hints every source of this table uses: merge on its key, newest cursor wins."""
+        """dlt resource hints every source of a versioned table uses.
+
+        Raw keeps every version a source sends: rows merge on key + version stamp, so the same
+        version sent twice (a re-sent file, an API lookback) is stored once, and an older version
+        arriving late sits beside the newer one instead of replacing it. Staging reads the newest
+        version per key (macro `newest_versions`), whatever the arrival order.
+        """
         return {
             "name": self.name,
-            "primary_key": [SNAKE_CASE.normalize_identifier(c) for c in self.primary_key],
+            "primary_key": [SNAKE_CASE.normalize_identifier(c) for c in self.version_key],
             "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
             "columns": {SNAKE_CASE.normalize_identifier(self.cursor): {"dedup_sort": "desc"}},
         }
+
+
+def required_columns(spec: TableContract) -> tuple[str, ...]:
+    """Required fields; a merged table's version stamp too, since raw rows are keyed by it."""
+    return tuple(dict.fromkeys([*spec.required, spec.cursor]))
 
 
 def _value_fits(value: str, target: pa.DataType) -> bool:
@@ -98,7 +116,7 @@ def split_typed_and_rejected(
     """
     rows = text.num_rows
     reasons: list[str | None] = [None] * rows
-    for column in spec.required:
+    for column in required_columns(spec):
         if column not in text.column_names:
             raise ValueError(
                 f"{origin}: required column {column!r} is missing; "
@@ -130,8 +148,41 @@ def split_typed_and_rejected(
             position = typed.column_names.index(column)
             typed = typed.set_column(position, column, typed[column].cast(target))
     # Required fields hold no nulls now; saying so matches dlt's non-nullable primary keys.
-    schema = pa.schema([f.with_nullable(f.name not in spec.required) for f in typed.schema])
+    required = required_columns(spec)
+    schema = pa.schema([f.with_nullable(f.name not in required) for f in typed.schema])
     return typed.cast(schema), rejected
+
+
+def _with_rejected_id(rejected: pa.Table) -> pa.Table:
+    """A stable id per rejected source row (where it came from, its values, why), so loading the
+    same file or API page again stores the row once."""
+    names = rejected.column_names
+    ids = [
+        hashlib.sha256("\x1f".join(str(row[name]) for name in names).encode()).hexdigest()
+        for row in rejected.to_pylist()
+    ]
+    return rejected.append_column(REJECTED_ID, pa.array(ids, pa.string()))
+
+
+def _rejected_variant(rejected: pa.Table, spec: TableContract) -> Any:
+    """Rejected rows for `<table>__rejected`, merged on their id. A table variant: plain
+    with_hints would retarget the whole resource, sending the typed rows that follow into the
+    rejected table. Columns stay text, as the rows arrived."""
+    rejected = _with_rejected_id(rejected)
+    columns: dict[str, Any] = {
+        SNAKE_CASE.normalize_identifier(name): {"data_type": "bigint" if name == SOURCE_LINE else "text"}
+        for name in rejected.column_names
+    }
+    # Merged on the rejected row's id: the resource's "newest cursor wins" hint means nothing here.
+    if (cursor := SNAKE_CASE.normalize_identifier(spec.cursor)) in columns:
+        columns[cursor]["dedup_sort"] = None
+    hints = dlt.mark.make_hints(
+        table_name=f"{spec.name}__rejected",
+        write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+        primary_key=[REJECTED_ID],
+        columns=columns,
+    )
+    return dlt.mark.with_hints(rejected, hints, create_table_variant=True)
 
 
 def contracted_items(text: pa.Table, spec: TableContract, origin: str, first_line: int = 2) -> Iterator[Any]:
@@ -140,16 +191,24 @@ def contracted_items(text: pa.Table, spec: TableContract, origin: str, first_lin
     # Even an empty batch is yielded: a header-only file still creates its (empty) table.
     yield typed
     if rejected.num_rows:
-        # A table variant: plain with_hints would retarget the whole resource, sending the typed
-        # rows that follow into the rejected table. Columns stay text, as the rows arrived.
-        columns: dict[str, Any] = {
-            SNAKE_CASE.normalize_identifier(name): {"data_type": "bigint" if name == SOURCE_LINE else "text"}
-            for name in rejected.column_names
+        yield _rejected_variant(rejected, spec)
+
+
+def empty_typed_table(spec: TableContract) -> pa.Table:
+    """No rows, the contract's columns: yielded so that a table exists before its first data."""
+    empty = pa.table({name: pa.array([], pa.string()) for name in spec.columns})
+    return split_typed_and_rejected(empty, spec, spec.origin)[0]
+
+
+def rejected_file_item(spec: TableContract, origin: str, line: int | None, reason: str) -> Any:
+    """A whole file held back (unreadable): one row in `<table>__rejected` saying where and why."""
+    row = pa.table(
+        {
+            # The version stamp column is there (empty) because the table's hints name it.
+            SNAKE_CASE.normalize_identifier(spec.cursor): pa.array([None], pa.string()),
+            SOURCE_FILE: pa.array([origin], pa.string()),
+            SOURCE_LINE: pa.array([line], pa.int64()),
+            REJECTED_REASON: pa.array([reason], pa.string()),
         }
-        # Appended, not merged: the resource's "newest cursor wins" hint means nothing here.
-        if (cursor := SNAKE_CASE.normalize_identifier(spec.cursor)) in columns:
-            columns[cursor]["dedup_sort"] = None
-        hints = dlt.mark.make_hints(
-            table_name=f"{spec.name}__rejected", write_disposition="append", primary_key=[], columns=columns
-        )
-        yield dlt.mark.with_hints(rejected, hints, create_table_variant=True)
+    )
+    return _rejected_variant(row, spec)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import great_expectations.expectations as gxe
 
 from expectations.spec import Lookup, Rules, SuiteSpec, key_rules, non_negative, one_of, percentage, refers_to
-from ingestion.contracts import SNAKE_CASE, TableContract
+from ingestion.contracts import SNAKE_CASE, TableContract, required_columns
 from ingestion.finance.tables import FINANCE_TABLES
 from ingestion.hubspot.objects import OWNERS, SEARCHED_OBJECTS
 from ingestion.plans import OPTIONAL_PLAN_TABLES, PLAN_TABLES
@@ -102,14 +102,15 @@ def _snake(columns: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(SNAKE_CASE.normalize_identifier(column) for column in columns)
 
 
-def contract_suite(schema: str, contract: TableContract) -> SuiteSpec:
-    key, required = _snake(contract.primary_key), _snake(contract.required)
+def contract_suite(schema: str, contract: TableContract, versioned: bool = True) -> SuiteSpec:
+    key, required = _snake(contract.primary_key), _snake(required_columns(contract))
     extra = EXTRA_RULES.get((schema, contract.name), lambda lookup: [])
     return SuiteSpec(
         schema,
         contract.name,
         key,
         rules=lambda lookup: [*key_rules(key, required), *extra(lookup)],
+        version_column=SNAKE_CASE.normalize_identifier(contract.cursor) if versioned else None,
         recency_column=RECENCY_COLUMNS.get((schema, contract.name)),
     )
 
@@ -133,7 +134,8 @@ RAW_SUITES: tuple[SuiteSpec, ...] = (
     *(contract_suite(HS, crm_object.contract) for crm_object in SEARCHED_OBJECTS),
     contract_suite(HS, OWNERS),
     *(contract_suite(FIN, contract) for contract in FINANCE_TABLES),
-    *(contract_suite(PLANS, contract) for contract in (*PLAN_TABLES, *OPTIONAL_PLAN_TABLES)),
+    # Plan tables are replaced by their files on each load: one version only.
+    *(contract_suite(PLANS, contract, versioned=False) for contract in (*PLAN_TABLES, *OPTIONAL_PLAN_TABLES)),
     SuiteSpec(
         PLANS,
         "comp_plans",

@@ -18,7 +18,7 @@ import dlt
 import pyarrow as pa
 from dlt.extract.resource import DltResource
 
-from ingestion.contracts import DATE, MONEY, TableContract, split_typed_and_rejected
+from ingestion.contracts import DATE, MONEY, TableContract, empty_typed_table, split_typed_and_rejected
 from ingestion.export_files.reader import read_text_table
 from ingestion.plans.comp_plans import PlanFileError, comp_plan_rows
 
@@ -76,8 +76,7 @@ OPTIONAL_PLAN_TABLES: tuple[TableContract, ...] = (
 def read_plan_csv(plans_dir: Path, spec: TableContract) -> pa.Table:
     path = plans_dir / spec.origin
     if not path.exists() and spec in OPTIONAL_PLAN_TABLES:
-        empty = pa.table({name: pa.array([], pa.string()) for name in spec.columns})
-        return split_typed_and_rejected(empty, spec, spec.origin)[0]
+        return empty_typed_table(spec)
     if not path.exists():
         raise PlanFileError(f"{path}: plan file is missing; every plans folder needs {spec.origin}.")
     with path.open("rb") as handle:

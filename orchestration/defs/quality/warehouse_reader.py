@@ -9,8 +9,18 @@ from orchestration import warehouse
 
 
 def read_suite_rows(spec: SuiteSpec) -> pd.DataFrame:
-    """The whole table, or for a sliced suite the rows of its newest `slice_days` days."""
+    """The whole table (its newest version per key when versioned), or for a sliced suite the rows
+    of its newest `slice_days` days."""
     table = f'"{spec.schema}"."{spec.table}"'
+    if spec.version_column:
+        key = ", ".join(f'"{column}"' for column in spec.key)
+        ranked = (
+            f"select *, row_number() over (partition by {key} "
+            f'order by "{spec.version_column}" desc) as _version_rank from {table}'
+        )
+        return warehouse.read_frame(f"select * from ({ranked}) as versions where _version_rank = 1").drop(
+            columns="_version_rank"
+        )
     where = ""
     if spec.slice_column:
         column = f'"{spec.slice_column}"'

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('finance', 'credit_notes') }}
+    {{ newest_versions(source('finance', 'credit_notes'), 'credit_note_id', 'updated_at') }}
 ),
 
 renamed as (

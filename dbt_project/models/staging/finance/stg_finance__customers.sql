@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('finance', 'customers') }}
+    {{ newest_versions(source('finance', 'customers'), 'customer_id', 'updated_at') }}
 ),
 
 renamed as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('finance', 'fx_rates') }}
+    {{ newest_versions(source('finance', 'fx_rates'), 'rate_date, from_currency, to_currency', 'created_at') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('finance', 'invoice_lines') }}
+    {{ newest_versions(source('finance', 'invoice_lines'), 'invoice_line_id', 'updated_at') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('finance', 'invoices') }}
+    {{ newest_versions(source('finance', 'invoices'), 'invoice_id', 'updated_at') }}
 ),
 
 renamed as (

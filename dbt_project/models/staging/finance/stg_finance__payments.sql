@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('finance', 'payments') }}
+    {{ newest_versions(source('finance', 'payments'), 'payment_id', 'updated_at') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'calls') }}
+    {{ newest_versions(source('hubspot', 'calls'), 'id', 'hs_lastmodifieddate') }}
 ),
 
 renamed as (

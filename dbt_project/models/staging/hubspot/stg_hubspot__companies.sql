@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'companies') }}
+    {{ newest_versions(source('hubspot', 'companies'), 'id', 'hs_lastmodifieddate') }}
 ),
 
 renamed as (

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'contacts') }}
+    {{ newest_versions(source('hubspot', 'contacts'), 'id', 'lastmodifieddate') }}
 ),
 
 renamed as (

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'deals') }}
+    {{ newest_versions(source('hubspot', 'deals'), 'id', 'hs_lastmodifieddate') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'meetings') }}
+    {{ newest_versions(source('hubspot', 'meetings'), 'id', 'hs_lastmodifieddate') }}
 ),
 
 renamed as (

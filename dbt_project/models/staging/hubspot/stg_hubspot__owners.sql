@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'owners') }}
+    {{ newest_versions(source('hubspot', 'owners'), 'id', 'updated_at') }}
 ),
 
 renamed as (

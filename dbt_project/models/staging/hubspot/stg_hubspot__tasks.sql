@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'tasks') }}
+    {{ newest_versions(source('hubspot', 'tasks'), 'id', 'hs_lastmodifieddate') }}
 ),
 
 renamed as (

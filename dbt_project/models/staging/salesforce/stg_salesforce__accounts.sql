@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'account') }}
+    {{ newest_versions(source('salesforce', 'account'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'contact') }}
+    {{ newest_versions(source('salesforce', 'contact'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

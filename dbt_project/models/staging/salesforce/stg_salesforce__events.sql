@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'event') }}
+    {{ newest_versions(source('salesforce', 'event'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

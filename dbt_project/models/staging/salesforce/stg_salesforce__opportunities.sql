@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity') }}
+    {{ newest_versions(source('salesforce', 'opportunity'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity_field_history') }}
+    {{ newest_versions(source('salesforce', 'opportunity_field_history'), 'id', 'created_date') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity_history') }}
+    {{ newest_versions(source('salesforce', 'opportunity_history'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

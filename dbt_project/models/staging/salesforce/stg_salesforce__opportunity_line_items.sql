@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity_line_item') }}
+    {{ newest_versions(source('salesforce', 'opportunity_line_item'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

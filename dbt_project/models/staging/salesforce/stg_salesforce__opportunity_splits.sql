@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity_split') }}
+    {{ newest_versions(source('salesforce', 'opportunity_split'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

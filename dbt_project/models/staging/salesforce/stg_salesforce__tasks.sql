@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'task') }}
+    {{ newest_versions(source('salesforce', 'task'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

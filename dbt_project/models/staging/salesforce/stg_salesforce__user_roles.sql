@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'user_role') }}
+    {{ newest_versions(source('salesforce', 'user_role'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'user') }}
+    {{ newest_versions(source('salesforce', 'user'), 'id', 'system_modstamp') }}
 ),
 
 renamed as (

@@ -1,0 +1,20 @@
+{% macro newest_versions(relation, key, version_column) %}
+{#-
+    Raw tables keep every version a source sent, keyed by the record's key and its version stamp
+    (SystemModstamp, hs_lastmodifieddate, updated_at). Staging reads the newest version per key,
+    so a version that arrives late never replaces a newer one, whatever the order of the loads.
+    Raw holds one row per key and version (dlt merges on both), so the order is total. The
+    extra column `_version_rank` is dropped by the staging model's explicit column list.
+-#}
+    select *
+    from (
+        select
+            versions.*,
+            row_number() over (
+                partition by {{ key }}
+                order by {{ version_column }} desc
+            ) as _version_rank
+        from {{ relation }} as versions
+    ) as ranked_versions
+    where _version_rank = 1
+{% endmacro %}
