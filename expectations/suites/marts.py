@@ -167,6 +167,16 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
     SuiteSpec("compensation", "fct_commission_statements", ("statement_id",), _statements),
     SuiteSpec(
         "compensation",
+        "fct_bookings_invoice_exceptions",
+        ("exception_id",),
+        lambda lookup: [
+            *key_rules(("exception_id",), ("account_id", "currency_code", "likely_reason")),
+            # A business exception: any row at all is worth a look, never a reason to hold back.
+            (gxe.ExpectTableRowCountToEqual(value=0), "warning"),
+        ],
+    ),
+    SuiteSpec(
+        "compensation",
         "fct_commission_accruals",
         ("accrual_id",),
         lambda lookup: [
