@@ -100,7 +100,7 @@ def published_location() -> str:
 def close(args: argparse.Namespace) -> int:
     from orchestration.comp_periods import close_month
 
-    close_month(args.month, args.by, args.reason)
+    close_month(args.month, args.by, args.reason, args.through, args.accept_exceptions)
     return 0
 
 
@@ -116,12 +116,18 @@ def backfill(args: argparse.Namespace) -> int:
         "dagster/asset_partition_range_start": args.start.isoformat(),
         "dagster/asset_partition_range_end": args.end.isoformat(),
     }
+    run_config = {
+        "ops": {"compensation__closed_months": {"config": {"accept_exceptions": args.accept_exceptions}}}
+    }
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("close_comp_month").execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False
+            instance=instance, tags=tags, run_config=run_config, raise_on_error=False
         )
     outcome = "closed" if result.success else "FAILED (see the run in the UI)"
     print(f"Run {result.run_id}: months {args.start:%Y-%m}..{args.end:%Y-%m} {outcome}.")
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data.user_failure_data:
+            print(event.step_failure_data.user_failure_data.description, file=sys.stderr)
     return 0 if result.success else 1
 
 
@@ -178,10 +184,23 @@ def main(argv: list[str] | None = None) -> int:
 
     from orchestration.comp_periods import month_start
 
-    close_parser = commands.add_parser("close-month", help="close compensation months up to MONTH (YYYY-MM)")
+    close_parser = commands.add_parser(
+        "close-month",
+        help="close compensation month MONTH (YYYY-MM), once it has ended and its data passed the gate",
+    )
     close_parser.add_argument("month", type=month_start)
     close_parser.add_argument("--by", help="who closes (default: the OS user)")
-    close_parser.add_argument("--reason", default="month-end close")
+    close_parser.add_argument("--reason", required=True, help="why (logged with who and when)")
+    close_parser.add_argument(
+        "--through",
+        action="store_true",
+        help="also close every open month before MONTH (they are listed first)",
+    )
+    close_parser.add_argument(
+        "--accept-exceptions",
+        metavar="WHY",
+        help="close although bookings-vs-invoices exceptions touch the month's commission (logged)",
+    )
     close_parser.set_defaults(handler=close)
     backfill_parser = commands.add_parser(
         "backfill-months",
@@ -189,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     backfill_parser.add_argument("--from", dest="start", type=month_start, required=True)
     backfill_parser.add_argument("--to", dest="end", type=month_start, required=True)
+    backfill_parser.add_argument("--accept-exceptions", metavar="WHY", help="as for close-month (logged)")
     backfill_parser.set_defaults(handler=backfill)
     reopen_parser = commands.add_parser("reopen-month", help="reopen the latest closed month, with a reason")
     reopen_parser.add_argument("month", type=month_start)
@@ -215,7 +235,13 @@ def main(argv: list[str] | None = None) -> int:
         "grant-access", help="PostgreSQL: create the read-only BI and finance roles on the serving schemas"
     ).set_defaults(handler=grant_access)
     args = parser.parse_args(argv)
-    return args.handler(args)
+    from orchestration.pay_gate import Refused
+
+    try:
+        return args.handler(args)
+    except Refused as refusal:
+        print(f"salesops {args.command}: refused: {refusal}.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

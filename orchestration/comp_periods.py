@@ -1,5 +1,6 @@
-"""Closing, reopening and paying compensation months: thin wrappers over the dbt operations
-`close_month` / `reopen_month` (macros/comp_periods.sql) and a payroll file from the statements.
+"""Closing, reopening and paying compensation months: the guards a deliberate close needs, then
+the dbt operations `close_month` / `reopen_month` (macros/comp_periods.sql); and a payroll file
+from the published statements.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from orchestration import settings, warehouse
+from orchestration.pay_gate import Refused, assert_compensation_published
+from orchestration.serving.reader import serving_reader
+from orchestration.serving.stores import COMPENSATION
 
 PAYROLL_COLUMNS = ("user_id", "currency_code", "amount")
 
@@ -26,8 +30,12 @@ def month_start(text: str) -> date:
     return date(int(parts[0]), int(parts[1]), 1)
 
 
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def run_dbt_operation(macro: str, args: dict[str, str]) -> None:
-    """`dbt run-operation <macro>` in the project, failing with dbt's message."""
+    """`dbt run-operation <macro>` in the project; a refusal is dbt's own one-line message."""
     dbt = Path(sys.executable).parent / "dbt"
     env = {**os.environ, "SALESOPS_WAREHOUSE_PATH": str(settings.warehouse_path())}
     result = subprocess.run(
@@ -39,12 +47,82 @@ def run_dbt_operation(macro: str, args: dict[str, str]) -> None:
         check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"dbt run-operation {macro} failed:\n{result.stdout[-3000:]}")
+        errors = [line.strip() for line in result.stdout.splitlines() if "Compilation Error" not in line]
+        message = next((line for line in errors if line.endswith(".")), None)
+        raise Refused(message or f"dbt run-operation {macro} failed: {result.stdout[-2000:]}")
     print("\n".join(line for line in result.stdout.splitlines() if "closed" in line or "reopened" in line))
 
 
-def close_month(month: date, actor: str | None, reason: str) -> None:
-    """Close every open month up to `month`, in order; each close is logged with who and why."""
+def _last_closed_month() -> date | None:
+    rows = warehouse.fetch_all("select last_closed_month from intermediate.int_comp_month_status")
+    return rows[0][0] if rows and rows[0][0] is not None else None
+
+
+def months_to_close(month: date) -> list[date]:
+    """Every open month up to `month`, in order (months close in order)."""
+    last_closed = _last_closed_month()
+    if last_closed is not None:
+        first = next_month(last_closed)
+    else:
+        first_activity = warehouse.fetch_all("select min(ledger_month) from compensation.fct_payout_ledger")[
+            0
+        ][0]
+        first = min(first_activity or month, month)
+    months = []
+    while first <= month:
+        months.append(first)
+        first = next_month(first)
+    if not months:
+        raise Refused(f"{month:%Y-%m} is already closed (months are closed through {last_closed:%Y-%m})")
+    return months
+
+
+def exceptions_touching(months: list[date]) -> list[tuple[str, str, object]]:
+    """(account, deal, difference) of open bookings-vs-invoices exceptions whose deals have
+    commission lines in `months`."""
+    mark = warehouse.placeholder()
+    return warehouse.fetch_all(
+        "select distinct exceptions.account_id, exceptions.opportunity_id, "
+        "exceptions.account_difference_amount "
+        "from compensation.fct_bookings_invoice_exceptions as exceptions "
+        "inner join compensation.fct_commission_lines as lines "
+        "on lines.opportunity_id = exceptions.opportunity_id "
+        f"where lines.commission_month between {mark} and {mark} order by 1, 2",
+        (months[0], months[-1]),
+    )
+
+
+def close_month(
+    month: date, actor: str | None, reason: str, through: bool = False, accept_exceptions: str | None = None
+) -> None:
+    """Close `month` (and, with `through`, every open month before it), in order; each close is
+    logged with who and why. Refused (nothing closes) when the month has not ended, when the
+    warehouse's compensation is not what passed the quality gate, when several months would close
+    without `through`, or when exceptions touch its commission lines and were not accepted."""
+    as_of = settings.as_of_date()
+    if next_month(month) > as_of + timedelta(days=1):
+        raise Refused(f"{month:%Y-%m} has not ended (as of {as_of}); only a month that has ended can close")
+    if not reason or not reason.strip():
+        raise Refused("closing needs --reason (it is logged with who and when)")
+    assert_compensation_published()
+    months = months_to_close(month)
+    if len(months) > 1 and not through:
+        listed = ", ".join(f"{m:%Y-%m}" for m in months)
+        raise Refused(
+            f"closing {month:%Y-%m} would close {len(months)} months ({listed}); "
+            f"to close them all, add --through"
+        )
+    exceptions = exceptions_touching(months)
+    if exceptions and not accept_exceptions:
+        shown = "; ".join(f"account {a} deal {d} difference {diff}" for a, d, diff in exceptions[:5])
+        raise Refused(
+            f"{len(exceptions)} unresolved bookings-vs-invoices exception(s) touch the commission lines "
+            f"of {months[0]:%Y-%m}..{months[-1]:%Y-%m} ({shown}): resolve them, or close with "
+            '--accept-exceptions "why" (logged)'
+        )
+    if exceptions:
+        deals = ", ".join(sorted({str(d) for _, d, _ in exceptions}))
+        reason = f"{reason} [exceptions accepted: {accept_exceptions}; deals {deals}]"
     run_dbt_operation(
         "close_month", {"month": month.isoformat(), "actor": actor or getpass.getuser(), "reason": reason}
     )
@@ -52,30 +130,28 @@ def close_month(month: date, actor: str | None, reason: str) -> None:
 
 def reopen_month(month: date, actor: str | None, reason: str) -> None:
     """Reopen the latest closed month (logged); later changes to it then land in it again."""
+    last_closed = _last_closed_month()
+    if last_closed != month:
+        latest = f"{last_closed:%Y-%m}" if last_closed else "none"
+        raise Refused(f"only the latest closed month can be reopened; it is {latest}, not {month:%Y-%m}")
     run_dbt_operation(
         "reopen_month", {"month": month.isoformat(), "actor": actor or getpass.getuser(), "reason": reason}
     )
 
 
-def _statement_rows(month: date) -> tuple[bool, list[tuple[str, str, object]]]:
-    """(is the month closed, [(rep, currency, net payout)]) from the warehouse."""
-    status = warehouse.fetch_all("select last_closed_month from intermediate.int_comp_month_status")
-    last_closed = status[0][0] if status else None
-    rows = warehouse.fetch_all(
-        "select user_id, currency_code, payout_amount from compensation.fct_commission_statements "
-        f"where statement_month = {warehouse.placeholder()} order by user_id, currency_code",
-        (month,),
-    )
-    return last_closed is not None and month <= last_closed, rows
-
-
 def export_payroll(month: date, out_dir: Path) -> Path:
     """One CSV per payroll run: rep, payout currency, amount = the closed month's payouts (never
-    negative: a shortfall carries on the statements to later months)."""
-    closed, rows = _statement_rows(month)
-    if not closed:
-        raise RuntimeError(
-            f"{month:%Y-%m} is not closed; close it first (salesops close-month {month:%Y-%m})."
+    negative: a shortfall carries on the statements to later months), read from the published
+    compensation store, which only ever holds data that passed the quality gate."""
+    last_closed = _last_closed_month()
+    if last_closed is None or month > last_closed:
+        raise Refused(f"{month:%Y-%m} is not closed; close it first (salesops close-month {month:%Y-%m})")
+    run_id = assert_compensation_published()
+    with serving_reader(COMPENSATION) as reader:
+        rows = reader.fetch(
+            "select user_id, currency_code, payout_amount from "
+            f"{reader.qualify('fct_commission_statements')} "
+            f"where statement_month = cast('{month.isoformat()}' as date) order by user_id, currency_code"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"payroll_{month:%Y-%m}.csv"
@@ -83,4 +159,5 @@ def export_payroll(month: date, out_dir: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow(PAYROLL_COLUMNS)
         writer.writerows((rep, currency, f"{amount:.2f}") for rep, currency, amount in rows)
+    print(f"Payroll for {month:%Y-%m} from the compensation published by run {run_id}.")
     return path

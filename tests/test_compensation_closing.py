@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +23,8 @@ import pytest
 from ingestion.export_files import crm_exports, finance_exports
 from ingestion.plans import plan_files
 from orchestration.cli import main
+from orchestration.serving.duckdb_publish import publish_duckdb
+from orchestration.serving.stores import COMPENSATION
 from tests.dbt_runner import dbt_build
 from tests.raw_tables import duckdb_pipeline
 from tests.tiny_company import AS_OF, write_late_credit_note, write_tiny_company
@@ -31,6 +33,7 @@ D = Decimal
 SELECT = (
     "--select",
     "+fct_commission_statements",
+    "+fct_bookings_invoice_exceptions",
     "stg_finance__customers",
     "--indirect-selection",
     "cautious",
@@ -45,8 +48,12 @@ class Company:
     exports: Path
     warehouse: Path
 
-    def build(self, *extra: str) -> None:
+    def build(self, *extra: str, publish: bool = True) -> None:
+        """dbt build; then, as a run whose checks passed does, publish compensation."""
         dbt_build(self.workdir, {"SALESOPS_WAREHOUSE_PATH": str(self.warehouse)}, *SELECT, *extra)
+        if publish:
+            serving = self.workdir / "serving"
+            publish_duckdb(self.warehouse, serving, COMPENSATION, "tiny-run", datetime.now(UTC))
 
     def load_finance(self) -> None:
         duckdb_pipeline(self.workdir, "finance", "raw_finance").run(finance_exports(str(self.exports)))
@@ -72,6 +79,8 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Company]:
         yield tiny
 
 
+# Account A1 is invoiced for O3 only: its other won deals are bookings-vs-invoices exceptions.
+ACCEPT = ("--accept-exceptions", "tiny company: O1, O10 and O12 are billed outside the ERP")
 STATEMENTS = "select * from compensation.fct_commission_statements order by user_id, statement_month"
 
 
@@ -106,8 +115,35 @@ def test_manual_adjustments_reach_the_ledger_and_disputes_flag_lines(company: Co
     ) == [(True, "DSP1")]
 
 
-def test_a_late_credit_note_after_closing_lands_in_the_open_month(company: Company, tmp_path: Path) -> None:
-    assert main(["close-month", "2025-05", "--by", "alice", "--reason", "May payroll"]) == 0
+def test_closing_is_deliberate(company: Company, capsys: pytest.CaptureFixture[str]) -> None:
+    """A month that has not ended, several months at once without --through, or exceptions on
+    the months' commission without an acknowledgement: each refused in one line, nothing closed."""
+    log_before = company.rows("select count(*) from staging.stg_comp_control__period_log")
+    refusals = {
+        ("2099-01",): "2099-01 has not ended",
+        # The first month with ledger activity is February.
+        ("2025-05",): "closing 2025-05 would close 4 months (2025-02, 2025-03, 2025-04, 2025-05)",
+        ("2025-05", "--through"): "touch the commission lines of 2025-02..2025-05 (account A1 deal O",
+    }
+    for args, message in refusals.items():
+        assert main(["close-month", *args, "--reason", "May payroll"]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    with pytest.raises(SystemExit):  # argparse: --reason is required
+        main(["close-month", "2025-05", "--through"])
+    assert company.rows("select count(*) from staging.stg_comp_control__period_log") == log_before
+
+
+def test_a_late_credit_note_after_closing_lands_in_the_open_month(
+    company: Company, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    closing = ["close-month", "2025-05", "--through", "--by", "alice", "--reason", "May payroll"]
+    assert main([*closing, *ACCEPT]) == 0
+    # The acknowledgement is logged with the close.
+    (reason,) = company.rows(
+        "select reason from staging.stg_comp_control__period_log where period_month = '2025-05-01'"
+    )[0]
+    assert reason.startswith("May payroll [exceptions accepted: tiny company") and "O1" in reason
     company.build()
     closed_before = [row for row in company.rows(STATEMENTS) if row[3].isoformat() <= "2025-05-01"]
     ledger_before = company.rows("select count(*) from compensation.fct_payout_ledger")[0][0]
@@ -117,8 +153,9 @@ def test_a_late_credit_note_after_closing_lands_in_the_open_month(company: Compa
     # April (closed with May) had only the manual adjustment; May has O3's commission.
     with (tmp_path / "payroll_2025-05.csv").open() as handle:
         assert list(csv.reader(handle)) == [["user_id", "currency_code", "amount"], ["R1", "USD", "3500.00"]]
-    with pytest.raises(RuntimeError, match="2025-06 is not closed"):
-        main(["payroll-export", "2025-06", "--out", str(tmp_path)])
+    capsys.readouterr()
+    assert main(["payroll-export", "2025-06", "--out", str(tmp_path)]) == 2
+    assert "2025-06 is not closed" in capsys.readouterr().err
 
     write_late_credit_note(company.exports)
     company.load_finance()
@@ -149,8 +186,7 @@ def test_the_ledger_survives_a_full_refresh_and_reruns_add_nothing(company: Comp
 
 
 def test_reopening_a_month_is_logged_and_only_the_latest(company: Company) -> None:
-    with pytest.raises(RuntimeError, match="Only the latest closed month can be reopened"):
-        main(["reopen-month", "2025-04", "--by", "bob", "--reason", "wrong month"])
+    assert main(["reopen-month", "2025-04", "--by", "bob", "--reason", "wrong month"]) == 2
     assert main(["reopen-month", "2025-05", "--by", "bob", "--reason", "disputed O3 credit"]) == 0
     log = company.rows(
         "select period_month, period_action, actor, reason from staging.stg_comp_control__period_log "
@@ -177,7 +213,7 @@ def test_backfilling_a_range_of_month_partitions_closes_them_in_order_in_one_run
     before = company.rows("select count(*) from staging.stg_comp_control__period_log")[0][0]
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     # `backfill-months` launches what a UI backfill of May-June does with a single-run policy.
-    assert main(["backfill-months", "--from", "2025-05", "--to", "2025-06"]) == 0
+    assert main(["backfill-months", "--from", "2025-05", "--to", "2025-06", *ACCEPT]) == 0
     with dg.DagsterInstance.get() as instance:
         (run,) = instance.get_runs()
     assert run.tags["dagster/asset_partition_range_end"] == "2025-06-01"
@@ -216,3 +252,24 @@ def test_backtesting_a_candidate_plan_costs_it_beside_the_plan_in_force(
         D("14250.00"), {"R1": D("6750.00"), "R2": D("5700.00"), "R3": D("1800.00")},
     )  # fmt: skip
     assert in_force.attainment_bands == proposed.attainment_bands == {"below 50 %": 5}
+
+
+def test_pay_comes_only_from_compensation_that_passed_the_gate(
+    company: Company, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run adds a ledger entry, then its blocking checks fail, so nothing is published: the
+    payroll file and closing refuse, naming why, until a run publishes again."""
+    adjustments = company.exports / "plans" / "manual_adjustments.csv"
+    adjustments.write_text(adjustments.read_text() + "ADJ2,R2,2025-07-01,99.00,USD,Unchecked bonus,carol\n")
+    duckdb_pipeline(company.workdir, "plans", "raw_plans").run(plan_files(str(company.exports / "plans")))
+    company.build(publish=False)
+    assert company.rows("select count(*) from compensation.fct_payout_ledger where amount = 99.00") == [(1,)]
+    capsys.readouterr()
+    assert main(["payroll-export", "2025-05", "--out", str(tmp_path)]) == 2
+    assert main(["close-month", "2025-07", "--reason", "July", *ACCEPT]) == 2
+    refusals = capsys.readouterr().err.splitlines()
+    assert len(refusals) == 2
+    assert all("differs from what was last published (run tiny-run)" in line for line in refusals)
+    assert not (tmp_path / "payroll_2025-05.csv").exists()
+    company.build()  # a run that passes publishes: paying works again
+    assert main(["payroll-export", "2025-05", "--out", str(tmp_path)]) == 0

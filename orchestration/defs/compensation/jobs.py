@@ -9,8 +9,16 @@ import dagster as dg
 
 from orchestration import settings
 from orchestration.comp_periods import close_month
+from orchestration.pay_gate import Refused
 
 COMP_MONTHS = dg.MonthlyPartitionsDefinition(start_date="2024-01-01")
+
+
+class ClosingConfig(dg.Config):
+    """Why the months may close although bookings-vs-invoices exceptions touch their commission
+    (logged with the close); without it, such months are refused."""
+
+    accept_exceptions: str | None = None
 
 
 @dg.asset(
@@ -27,10 +35,15 @@ COMP_MONTHS = dg.MonthlyPartitionsDefinition(start_date="2024-01-01")
     kinds={"dbt"},
     description="A closed month: its ledger entries and statements are committed and never change.",
 )
-def closed_months(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def closed_months(context: dg.AssetExecutionContext, config: ClosingConfig) -> dg.MaterializeResult:
     months = context.partition_key_range
     last = date.fromisoformat(months.end)
-    close_month(last, "dagster", f"closed by Dagster run {context.run_id}")
+    try:
+        close_month(
+            last, "dagster", f"closed by Dagster run {context.run_id}", True, config.accept_exceptions
+        )
+    except Refused as refusal:
+        raise dg.Failure(description=f"Nothing was closed: {refusal}.") from refusal
     context.log.info(f"Compensation months are closed through {last:%Y-%m} (from {months.start}).")
     return dg.MaterializeResult(metadata={"closed_through": last.isoformat()})
 
