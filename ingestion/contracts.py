@@ -44,6 +44,7 @@ class TableContract:
     cursor: str  # a record's version stamp: the newest version of a key wins, by this column
     types: dict[str, pa.DataType] = field(default_factory=dict)
     required: tuple[str, ...] = ()
+    pii: tuple[str, ...] = ()  # personal data (contact emails, phones): salted-hashed on arrival
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -69,6 +70,32 @@ class TableContract:
             "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
             "columns": {SNAKE_CASE.normalize_identifier(self.cursor): {"dedup_sort": "desc"}},
         }
+
+
+DEMO_PII_SALT = "demo-only-salt"
+
+
+def pii_salt() -> str:
+    """The salt for contact PII: `salesops_pii_salt` in .dlt/secrets.toml or the environment
+    variable SALESOPS_PII_SALT (the demo's salt when neither is set)."""
+    return dlt.secrets.get("salesops_pii_salt") or DEMO_PII_SALT
+
+
+def hash_pii(text: pa.Table, spec: TableContract) -> pa.Table:
+    """Personal columns replaced by sha256(salt + lower(trim(value))), before anything is stored
+    or logged: no clear contact PII reaches the warehouse, its rejected rows or dbt, and the salt
+    never reaches dbt's compiled SQL or logs. Equal values still join."""
+    present = [column for column in spec.pii if column in text.column_names]
+    if not present:
+        return text
+    salt = pii_salt()
+    for column in present:
+        hashed = [
+            None if value is None else hashlib.sha256((salt + value.strip().lower()).encode()).hexdigest()
+            for value in text[column].cast(pa.string()).to_pylist()
+        ]
+        text = text.set_column(text.column_names.index(column), column, pa.array(hashed, pa.string()))
+    return text
 
 
 def required_columns(spec: TableContract) -> tuple[str, ...]:
@@ -114,6 +141,7 @@ def split_typed_and_rejected(
     `origin` and `first_line` say where the rows came from (a file and the line of its first data
     row, 2 after a CSV header; or an API request and the row's position in the page).
     """
+    text = hash_pii(text, spec)
     rows = text.num_rows
     reasons: list[str | None] = [None] * rows
     for column in required_columns(spec):

@@ -9,6 +9,7 @@ Retries (429, 5xx, connection errors and timeouts) are dlt's own: exponential ba
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -78,9 +79,27 @@ def check_response(response: requests.Response, what: str, credentials_hint: str
     if not response.ok:
         raise RuntimeError(
             f"{what}: {response.request.method} {_without_query(response.url)} failed with "
-            f"{response.status_code} {response.reason} after retries: {response.text[:500]}"
+            f"{response.status_code} {response.reason} after retries{_api_message(response)}"
         )
     return response
+
+
+def _api_message(response: requests.Response) -> str:
+    """The API's own error message and code, if it sent JSON, short and with credentials blanked.
+    Never the raw body: a server that echoes the request would put the bearer token in the error."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    first = body[0] if isinstance(body, list) and body else body
+    if not isinstance(first, dict):
+        return ""
+    parts = [str(first[key]) for key in ("errorCode", "category", "message") if first.get(key)]
+    text = " - ".join(parts)
+    # Whatever follows a credential's name is cut off, whatever it is.
+    if (found := re.search(r"(?i)bearer|authorization|token|secret|password", text)) is not None:
+        text = f"{text[: found.start()]}[redacted]"
+    return f": {text[:200]}" if text else ""
 
 
 def _without_query(url: str) -> str:

@@ -52,10 +52,11 @@ def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.run_recovery import execute_job
     from orchestration.summary import format_summary
 
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("full_run").execute_in_process(instance=instance, raise_on_error=False)
+        result = execute_job(instance, defs.resolve_job_def("full_run"))
     blocking = [
         evaluation
         for evaluation in result.get_asset_check_evaluations()
@@ -119,9 +120,11 @@ def backfill(args: argparse.Namespace) -> int:
     run_config = {
         "ops": {"compensation__closed_months": {"config": {"accept_exceptions": args.accept_exceptions}}}
     }
+    from orchestration.run_recovery import execute_job
+
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("close_comp_month").execute_in_process(
-            instance=instance, tags=tags, run_config=run_config, raise_on_error=False
+        result = execute_job(
+            instance, defs.resolve_job_def("close_comp_month"), tags=tags, run_config=run_config
         )
     outcome = "closed" if result.success else "FAILED (see the run in the UI)"
     print(f"Run {result.run_id}: months {args.start:%Y-%m}..{args.end:%Y-%m} {outcome}.")

@@ -12,6 +12,7 @@ import pytest
 
 SESSION_AS_OF = date(2026, 6, 30)
 SESSION_SCALE = "0.1"
+SESSION_PII_SALT = "session-salt-7f3e9a"
 
 
 @pytest.fixture(scope="session")
@@ -20,9 +21,16 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data_dir = tmp_path_factory.mktemp("salesops")
     previous = {
         k: os.environ.get(k)
-        for k in ("SALESOPS_DATA_DIR", "DAGSTER_HOME", "SALESOPS_WAREHOUSE_PATH", "SALESOPS_AS_OF_DATE")
+        for k in (
+            "SALESOPS_DATA_DIR",
+            "DAGSTER_HOME",
+            "SALESOPS_WAREHOUSE_PATH",
+            "SALESOPS_AS_OF_DATE",
+            "SALESOPS_PII_SALT",
+        )
     }
     os.environ["SALESOPS_DATA_DIR"] = str(data_dir)
+    os.environ["SALESOPS_PII_SALT"] = SESSION_PII_SALT  # a secret the tests look for in files
     os.environ["DAGSTER_HOME"] = str(data_dir / "dagster_home")
     os.environ.pop("SALESOPS_WAREHOUSE_PATH", None)
     from orchestration.cli import main

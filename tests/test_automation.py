@@ -184,3 +184,36 @@ def test_the_webhook_gets_a_failed_run(webhook: list[dict]) -> None:
     (message,) = webhook
     assert message["text"].startswith(f":red_circle: Dagster run {result.run_id} of job `failing_job` failed")
     assert "fail_loudly" in message["text"]
+
+
+@dg.asset(key=alerts.BUSINESS_EXCEPTIONS)
+def exceptions_mart() -> None:
+    return None
+
+
+@dg.asset_check(asset=exceptions_mart)
+def bookings_reconcile() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=False,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="Got 3 results, configured to warn if != 0",
+    )
+
+
+def test_business_exceptions_are_alerted_as_warnings_and_publishing_goes_on(webhook: list[dict]) -> None:
+    definitions = dg.Definitions(assets=[exceptions_mart], asset_checks=[bookings_reconcile])
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, definitions=definitions)
+        alerts.alert_on_failed_checks(context)
+        result = dg.materialize(
+            [exceptions_mart, bookings_reconcile], instance=instance, raise_on_error=False
+        )
+        assert result.success  # a warning stops nothing
+        alerts.alert_on_failed_checks(
+            dg.build_sensor_context(instance=instance, cursor=context.cursor, definitions=definitions)
+        )
+    assert [m["text"] for m in webhook] == [
+        f":warning: Business exceptions in run {result.run_id} (compensation/fct_bookings_invoice_exceptions"
+        " / bookings_reconcile): Got 3 results, configured to warn if != 0. Published anyway; finance works"
+        " them, and closing a month they touch needs --accept-exceptions."
+    ]

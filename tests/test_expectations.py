@@ -98,3 +98,26 @@ def test_warnings_fail_with_warn_severity_only(quality_dir: Path) -> None:
     result = to_check_result(validation)
     assert not result.passed and result.severity.value == "WARN"
     assert result.metadata["failed_warning"].value == 3 and result.metadata["failed_blocking"].value == 0
+
+
+def test_a_quota_for_a_user_the_crm_does_not_know_fails_naming_the_user(quality_dir: Path) -> None:
+    quotas = next(s for s in RAW_SUITES if s.name == "raw_plans.quotas")
+    frame = pd.DataFrame(
+        {
+            "user_id": ["005A", "005TYPO"],
+            "period_start": [date(2026, 4, 1)] * 2,
+            "period_end": [date(2026, 6, 30)] * 2,
+            "quota_amount": [100000.0, 90000.0],
+            "currency": ["USD"] * 2,
+            "ramp_pct": [100.0, 100.0],
+        }
+    )
+    parents = {**PARENTS, ("raw_hubspot", "owners", "id"): []}  # a Salesforce-shaped warehouse
+    validation = validate(quotas, frame, lambda *key: parents[key], quality_dir, TODAY)
+    (failed,) = [o for o in validation.outcomes if not o.success]
+    assert (failed.expectation, failed.column, failed.severity) == (
+        "expect_column_values_to_be_in_set",
+        "user_id",
+        "blocking",
+    )
+    assert "005TYPO" in str(to_check_result(validation).metadata["failures"].value)

@@ -122,6 +122,22 @@ def test_persistent_401_fails_clearly_and_leaves_state_and_tables_unchanged(
     assert table_rows(warehouse_of(pipeline), "raw_salesforce", "opportunity") == rows_before
 
 
+def test_a_server_error_names_status_and_url_but_never_the_body_or_token(
+    org: FakeSalesforce, pipeline: dlt.Pipeline
+) -> None:
+    """A server that echoes the request (headers included) into its error body: the error keeps
+    the status, the URL and the API's error code, and blanks what follows "Bearer"."""
+    echo = Reply(
+        500, [{"errorCode": "UNKNOWN_EXCEPTION", "message": "echo Authorization: Bearer static-token"}]
+    )
+    org.fail_next(*[echo] * 10)
+    with pytest.raises(PipelineStepFailed) as failure:
+        _load(pipeline, org)
+    error = cause_of_type(failure.value, RuntimeError)
+    assert "500" in str(error) and "/services/data/" in str(error) and "UNKNOWN_EXCEPTION" in str(error)
+    assert "static-token" not in str(failure.value)
+
+
 def test_client_credentials_token_is_fetched_and_refreshed_on_401(
     org: FakeSalesforce, pipeline: dlt.Pipeline, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -18,8 +18,3 @@
     {#- Half away from zero to cents on both engines (numeric round). -#}
     cast(round(cast({{ expression }} as decimal(38, 8)), 2) as decimal(18, 2))
 {%- endmacro %}
-
-{% macro hash_pii(column) -%}
-    case when {{ column }} is null then null
-         else {{ dbt.hash("'" ~ var('pii_salt') ~ "' || lower(trim(" ~ column ~ "))") }} end
-{%- endmacro %}

@@ -34,6 +34,14 @@ def known_currencies(lookup: Lookup) -> list[object]:
     )
 
 
+def _names_known_users(lookup: Lookup) -> Rules:
+    """A plan row for a user the CRM does not know (a typo, a rep not yet created) would pay or
+    measure nobody: the check fails naming the user id. Users are the Salesforce-shaped CRM's
+    users or HubSpot's owners, whichever is loaded."""
+    users = sorted({*lookup(SF, "user", "id"), *lookup(HS, "owners", "id")}, key=str)
+    return one_of("user_id", users)
+
+
 def _salesforce_opportunity(lookup: Lookup) -> Rules:
     return [
         *one_of("stage_name", OPPORTUNITY_STAGES),
@@ -84,11 +92,19 @@ EXTRA_RULES: dict[tuple[str, str], Callable[[Lookup], Rules]] = {
     (FIN, "fx_rates"): lambda lookup: [
         (gxe.ExpectColumnValuesToBeBetween(column="rate", min_value=0, strict_min=True), "blocking"),
     ],
-    (PLANS, "quotas"): lambda lookup: [*non_negative("quota_amount"), *percentage("ramp_pct")],
+    (PLANS, "quotas"): lambda lookup: [
+        *non_negative("quota_amount"),
+        *percentage("ramp_pct"),
+        *_names_known_users(lookup),
+    ],
+    (PLANS, "plan_assignments"): _names_known_users,
     (PLANS, "teams"): lambda lookup: [
         *refers_to(lookup, "territory_id", PLANS, "territories", "territory_id")
     ],
-    (PLANS, "team_memberships"): lambda lookup: [*refers_to(lookup, "team_id", PLANS, "teams", "team_id")],
+    (PLANS, "team_memberships"): lambda lookup: [
+        *refers_to(lookup, "team_id", PLANS, "teams", "team_id"),
+        *_names_known_users(lookup),
+    ],
 }
 # Tables whose newest change should be recent: the CRM and finance feeds a daily run relies on.
 RECENCY_COLUMNS = {

@@ -22,10 +22,14 @@ class CrmObject:
 
 
 def _contract(
-    name: str, cursor: str, types: dict[str, pa.DataType], required: tuple[str, ...] = ()
+    name: str,
+    cursor: str,
+    types: dict[str, pa.DataType],
+    required: tuple[str, ...] = (),
+    pii: tuple[str, ...] = (),
 ) -> TableContract:
     return TableContract(
-        name, name, ("id",), cursor, {"archived": BOOL, cursor: TIMESTAMP, **types}, ("id", *required)
+        name, name, ("id",), cursor, {"archived": BOOL, cursor: TIMESTAMP, **types}, ("id", *required), pii
     )
 
 
@@ -35,12 +39,13 @@ def _object(
     types: dict[str, pa.DataType],
     required: tuple[str, ...] = (),
     modified_property: str = "hs_lastmodifieddate",
+    pii: tuple[str, ...] = (),
 ) -> CrmObject:
     return CrmObject(
         object_type,
         (*properties, "createdate", modified_property),
         modified_property,
-        _contract(object_type, modified_property, {"createdate": TIMESTAMP, **types}, required),
+        _contract(object_type, modified_property, {"createdate": TIMESTAMP, **types}, required, pii),
     )
 
 
@@ -81,6 +86,7 @@ CONTACTS = _object(
     ("firstname", "lastname", "email", "phone", "jobtitle", "associatedcompanyid", "hubspot_owner_id"),
     {},
     modified_property="lastmodifieddate",
+    pii=("email", "phone"),
 )
 ACTIVITIES = tuple(
     _object(kind, ("hs_timestamp", "hubspot_owner_id", subject), {"hs_timestamp": TIMESTAMP})

@@ -23,6 +23,7 @@ def _sf(
     types: dict[str, pa.DataType],
     cursor: str = "SystemModstamp",
     required: tuple[str, ...] = (),
+    pii: tuple[str, ...] = (),
 ) -> TableContract:
     return TableContract(
         sobject,
@@ -31,6 +32,7 @@ def _sf(
         cursor,
         {**_SF_AUDIT, **types},
         ("Id", *required),
+        pii,
     )
 
 
@@ -38,7 +40,7 @@ CRM_TABLES: tuple[TableContract, ...] = (
     _sf("UserRole", {}),
     _sf("User", {"IsActive": BOOL, "Hire_Date__c": DATE, "Termination_Date__c": DATE}),
     _sf("Account", {"NumberOfEmployees": INT}),
-    _sf("Contact", {}, required=("AccountId",)),
+    _sf("Contact", {}, required=("AccountId",), pii=("Email", "Phone", "MobilePhone")),
     _sf(
         "Opportunity",
         {

@@ -26,8 +26,11 @@ def publish_duckdb(
     """Copies the store's marts from the warehouse into a fresh file and swaps it in."""
     serving_dir.mkdir(parents=True, exist_ok=True)
     final = serving_file(serving_dir, store)
+    # A publish killed half-way left its staged file (and DuckDB's .wal) behind; only one
+    # publish runs at a time (the warehouse pool), so any staged file here is such a leftover.
+    for leftover in serving_dir.glob(f".{final.name}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
     staged = final.with_name(f".{final.name}.{run_id}.tmp")
-    staged.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     with duckdb.connect(str(staged)) as connection:
         connection.execute(f"attach '{warehouse}' as warehouse (read_only)")

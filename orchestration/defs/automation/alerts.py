@@ -44,6 +44,10 @@ def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
     )
 
 
+# Reported, never blocking: bookings that do not tie out with invoices.
+BUSINESS_EXCEPTIONS = dg.AssetKey(["compensation", "fct_bookings_invoice_exceptions"])
+
+
 def alert_text(evaluation: object, run_id: str) -> str | None:
     """The alert for a check evaluation, or None when it does not warrant one."""
     if getattr(evaluation, "passed", True):
@@ -56,6 +60,12 @@ def alert_text(evaluation: object, run_id: str) -> str | None:
             f":no_entry: Blocking check {check} failed in run {run_id}: "
             f"{evaluation.description or 'see the check in the UI'}. Nothing downstream was published."
         )
+    if evaluation.asset_key == BUSINESS_EXCEPTIONS:
+        return (
+            f":warning: Business exceptions in run {run_id} ({check}): "
+            f"{evaluation.description or 'bookings and invoices differ'}. Published anyway; finance "
+            "works them, and closing a month they touch needs --accept-exceptions."
+        )
     return None
 
 
@@ -63,7 +73,8 @@ def alert_text(evaluation: object, run_id: str) -> str | None:
     name="alert_on_failed_checks", default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=60
 )
 def alert_on_failed_checks(context: dg.SensorEvaluationContext) -> dg.SkipReason | None:
-    """Posts each check whose newest execution since the last tick failed blocking or on freshness.
+    """Posts each check whose newest execution since the last tick failed blocking or on freshness,
+    and warnings of business exceptions.
 
     The cursor is the highest check-execution record id already looked at.
     """

@@ -6,6 +6,7 @@ the events from the first mart on (dbt tests' results included, in their order) 
 build ends; the staging models before them show as they finish.
 """
 
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -29,6 +30,9 @@ DBT_EXECUTABLE = (
     if Path(sys.executable).with_name("dbt").exists()
     else (shutil.which("dbt") or "dbt")
 )
+# Where setpriv exists (Linux), dbt starts through a wrapper that ties its life to this process.
+DBT_LAUNCHER = settings.PROJECT_ROOT / "orchestration" / "bin" / "dbt"
+DBT_COMMAND = str(DBT_LAUNCHER) if shutil.which("setpriv") else DBT_EXECUTABLE
 
 
 @dbt_assets(
@@ -37,18 +41,26 @@ DBT_EXECUTABLE = (
     pool=settings.WAREHOUSE_POOL,
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
+    os.environ.setdefault("SALESOPS_DBT_EXECUTABLE", DBT_EXECUTABLE)  # read by the launcher
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     held: list[tuple[Any, dg.AssetKey | None]] = []  # (event, the mart it materializes)
-    for event in invocation.stream():
-        key = event.asset_key if isinstance(event, dg.AssetCheckResult) else None
-        if isinstance(event, dg.Output):
-            key = context.asset_key_for_output(event.output_name)
-        is_mart = key is not None and key.path[0] in MART_SCHEMAS
-        # Dagster wants a multi-asset's outputs in dependency order: from the first mart on, hold all.
-        if held or is_mart:
-            held.append((event, key if is_mart and isinstance(event, dg.Output) else None))
-        else:
-            yield event
+    try:
+        for event in invocation.stream():
+            key = event.asset_key if isinstance(event, dg.AssetCheckResult) else None
+            if isinstance(event, dg.Output):
+                key = context.asset_key_for_output(event.output_name)
+            is_mart = key is not None and key.path[0] in MART_SCHEMAS
+            # Dagster wants a multi-asset's outputs in dependency order: from the first mart on, hold all.
+            if held or is_mart:
+                held.append((event, key if is_mart and isinstance(event, dg.Output) else None))
+            else:
+                yield event
+    except BaseException:
+        # The step is failing or being canceled: dbt must not outlive it, holding the warehouse
+        # (and, with nobody reading its output, blocked forever).
+        invocation.process.kill()
+        invocation.process.wait()
+        raise
     error = invocation.get_error()  # waits for dbt to exit and release the warehouse
     yield from with_mart_metadata(held)
     if error:
@@ -70,5 +82,5 @@ def with_mart_metadata(held: list[tuple[Any, dg.AssetKey | None]]) -> Iterator[A
 defs = dg.Definitions(
     assets=[warehouse_dbt_assets],
     # dbt from this environment, even when the process was started without its bin/ on PATH.
-    resources={"dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_EXECUTABLE)},
+    resources={"dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_COMMAND)},
 )

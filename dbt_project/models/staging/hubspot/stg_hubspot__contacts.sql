@@ -1,5 +1,5 @@
--- Emails and phones are hashed here, with a salt from the environment, so no raw contact PII
--- travels past staging.
+-- Emails and phones arrive hashed: the loaders salt-hash them (ingestion/contracts.py, the salt
+-- from SALESOPS_PII_SALT or .dlt/secrets.toml), so no clear contact PII, and no salt, is in dbt.
 with
 
 source as (
@@ -10,8 +10,8 @@ renamed as (
     select
         id as contact_id,
         associatedcompanyid as company_id,
-        {{ hash_pii('email') }} as email_hash,
-        {{ hash_pii('phone') }} as phone_hash,
+        email as email_hash,
+        phone as phone_hash,
         jobtitle as job_title,
         hubspot_owner_id as owner_id,
         coalesce(archived, false) as is_archived,

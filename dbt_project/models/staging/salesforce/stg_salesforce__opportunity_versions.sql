@@ -1,0 +1,52 @@
+-- History mode: every version of every opportunity the CRM ever sent (raw keeps them all, keyed by
+-- Id + SystemModstamp), with the time range in which each was the current one. The newest
+-- version per opportunity is stg_salesforce__opportunities.
+with
+
+source as (
+    select * from {{ source('salesforce', 'opportunity') }}
+),
+
+versions as (
+    select
+        id as opportunity_id,
+        system_modstamp as valid_from,
+        lead(system_modstamp) over (partition by id order by system_modstamp) as valid_to,
+        row_number() over (partition by id order by system_modstamp) as version_number,
+        account_id,
+        name as opportunity_name,
+        type as opportunity_type,
+        stage_name,
+        amount,
+        close_date,
+        forecast_category_name as forecast_category,
+        owner_id,
+        currency_iso_code as currency_code,
+        coalesce(is_deleted, false) as is_deleted
+    from source
+),
+
+final as (
+    select
+        {{ dbt.hash(
+            "opportunity_id || '|' || cast(valid_from as " ~ dbt.type_string() ~ ")"
+        ) }} as opportunity_version_id,
+        opportunity_id,
+        version_number,
+        valid_from,
+        valid_to,
+        valid_to is null as is_current_version,
+        account_id,
+        opportunity_name,
+        opportunity_type,
+        stage_name,
+        amount,
+        close_date,
+        forecast_category,
+        owner_id,
+        currency_code,
+        is_deleted
+    from versions
+)
+
+select * from final

@@ -1,0 +1,112 @@
+"""Runs started by the command line survive nothing but themselves: a run whose process was
+killed (SIGKILL, a power cut) is marked failed and its pool slot freed when the next run starts,
+and SIGINT/SIGTERM cancel the running run within a second and free its slot.
+
+Dagster's run monitoring does this for runs a daemon launched; a run executed in-process by the
+command line has no daemon watching it, so the command line tags each run with its process and
+host, and sweeps the abandoned ones itself, with the instance's own calls.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+import dagster as dg
+
+PID_TAG = "salesops/pid"
+HOST_TAG = "salesops/host"
+UNFINISHED = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+
+
+def process_tags() -> dict[str, str]:
+    """Tags that say which process on which host executes a run."""
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed every unfinished run of this host whose process is gone, freeing its slots."""
+    recovered = []
+    for run in instance.get_runs(dg.RunsFilter(statuses=UNFINISHED)):
+        pid = run.tags.get(PID_TAG)
+        if pid is None or run.tags.get(HOST_TAG) != socket.gethostname() or _is_alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"Its process ({pid}) is gone: the run was killed. Marked failed.")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        recovered.append(run.run_id)
+    return recovered
+
+
+@contextmanager
+def cancel_on_signals(instance: dg.DagsterInstance, run_id: str) -> Iterator[None]:
+    """SIGINT/SIGTERM: mark the run canceled, free its slots and exit at once (Dagster defers
+    interrupts while a step waits for a pool slot; dbt, started with a parent-death signal, stops
+    with this process)."""
+
+    def cancel(signum: int, frame: FrameType | None) -> None:
+        run = instance.get_run_by_id(run_id)
+        if run is not None and run.status in UNFINISHED:
+            instance.report_run_canceled(run, f"Canceled by {signal.Signals(signum).name}.")
+            instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        print(f"Run {run_id} canceled ({signal.Signals(signum).name}).", file=sys.stderr)
+        os._exit(128 + signum)
+
+    previous = {sig: signal.signal(sig, cancel) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def execute_job(
+    instance: dg.DagsterInstance, job: dg.JobDefinition, **kwargs: Any
+) -> dg.ExecuteInProcessResult:
+    """Sweep abandoned runs, then execute `job` in-process, tagged with this process, cancelable.
+
+    The job runs in a worker thread: Dagster then leaves the signal handlers alone, and the main
+    thread answers SIGINT/SIGTERM at once, even while a step waits for the warehouse pool.
+    """
+    for run_id in recover_abandoned_runs(instance):
+        print(f"Run {run_id} had been killed: marked failed, its warehouse slot freed.", file=sys.stderr)
+    run_id = str(uuid.uuid4())
+    tags = {**kwargs.pop("tags", {}), **process_tags()}
+    with cancel_on_signals(instance, run_id), ThreadPoolExecutor(1) as worker:
+        future = worker.submit(
+            job.execute_in_process,
+            instance=instance,
+            run_id=run_id,
+            tags=tags,
+            raise_on_error=False,
+            **kwargs,
+        )
+        while True:
+            try:
+                return future.result(timeout=0.5)
+            except FutureTimeout:
+                continue
