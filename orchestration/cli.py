@@ -26,10 +26,9 @@ def _ensure_dagster_home() -> None:
 
 
 def _prepare_dbt_manifest() -> None:
-    from orchestration.defs.transform.project import dbt_project
+    from orchestration.defs.transform.project import prepare_manifest
 
-    project = dbt_project()
-    project.preparer.prepare(project)
+    prepare_manifest()
 
 
 def run(args: argparse.Namespace) -> int:

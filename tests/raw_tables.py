@@ -9,6 +9,7 @@ import dlt
 import duckdb
 
 DLT_COLUMNS = ("_dlt_load_id", "_dlt_id")
+VERSION_COLUMNS = ("system_modstamp", "hs_lastmodifieddate", "lastmodifieddate", "updated_at", "created_date")
 
 
 def duckdb_pipeline(workdir: Path, name: str, dataset: str) -> dlt.Pipeline:
@@ -34,7 +35,8 @@ def cause_of_type(error: BaseException, kind: type[BaseException]) -> BaseExcept
 
 
 def table_rows(database: Path, dataset: str, table: str, key: str = "id") -> dict[Any, dict[str, Any]]:
-    """Rows of a table keyed by `key`, as column -> value, business columns only."""
+    """The newest version of each record of a table, keyed by `key`, as column -> value, business
+    columns only."""
     with duckdb.connect(str(database), read_only=True) as con:
         columns = [
             name
@@ -45,7 +47,12 @@ def table_rows(database: Path, dataset: str, table: str, key: str = "id") -> dic
             ).fetchall()
             if name not in DLT_COLUMNS
         ]
-        rows = con.execute(f'select {", ".join(columns)} from {dataset}."{table}"').fetchall()
+        # Raw keeps every version: order by the version stamp so the newest one per key stays,
+        # as staging reads it.
+        version = next((c for c in VERSION_COLUMNS if c in columns), key)
+        rows = con.execute(
+            f'select {", ".join(columns)} from {dataset}."{table}" order by {version} nulls first'
+        ).fetchall()
     return {record[key]: record for record in (dict(zip(columns, row, strict=True)) for row in rows)}
 
 

@@ -73,7 +73,7 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.group_name in groups and node.owners and node.kinds and node.description, key
-    assert "merged on id" in (graph.get(raw_opportunity).description or "")
+    assert "one row per id + system_modstamp" in (graph.get(raw_opportunity).description or "")
     schedule = defs.get_schedule_def("daily_full_run")
     assert schedule.cron_schedule == "0 6 * * *"
     assert schedule.job_name == "full_run"

@@ -37,7 +37,10 @@ def describe(data: DltResourceTranslatorData, quarantines_rows: bool) -> str:
     disposition = resource.write_disposition
     mode = disposition.get("disposition") if isinstance(disposition, dict) else disposition
     how = {
-        "merge": f"merged on {', '.join(keys)}: the newest version of each record wins",
+        "merge": (
+            f"every version kept, one row per {' + '.join(sorted(keys))} (a version sent again is "
+            "stored once); staging reads the newest version of each record"
+        ),
         "replace": "replaced whole on every load (the files are the truth)",
         "append": "appended",
     }.get(str(mode), str(mode))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from functools import cache
 
 from dagster_dbt import DbtProject
@@ -15,3 +17,35 @@ def dbt_project() -> DbtProject:
     project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
     project.prepare_if_dev()
     return project
+
+
+# Settings that change which models exist (`enabled:`) or the target dbt parses for.
+MANIFEST_SETTINGS = ("SALESOPS_CRM_SOURCE", "SALESOPS_FINANCE_SOURCE", "SALESOPS_TARGET")
+PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
+
+
+def manifest_key() -> str:
+    """What the manifest was parsed from: the project's files and the settings that shape it."""
+    digest = hashlib.sha256()
+    root = settings.DBT_PROJECT_DIR
+    paths = [root / name for name in PROJECT_SOURCES]
+    files = sorted(
+        p for path in paths for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file()
+    )
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in MANIFEST_SETTINGS:
+        digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
+    return digest.hexdigest()
+
+
+def prepare_manifest() -> None:
+    """`dbt parse`, unless the manifest was already parsed from these files and settings: a parse
+    costs half a minute before every run otherwise."""
+    project = dbt_project()
+    stamp = project.manifest_path.with_name("manifest.key")
+    key = manifest_key()
+    if project.manifest_path.exists() and stamp.exists() and stamp.read_text() == key:
+        return
+    project.preparer.prepare(project)
+    stamp.write_text(key)
