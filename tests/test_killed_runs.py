@@ -18,18 +18,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.conftest import SESSION_AS_OF, SESSION_SCALE
+from tests.conftest import SESSION_AS_OF
 
-RUN = [
-    sys.executable,
-    "-m",
-    "orchestration.cli",
-    "run",
-    "--scale",
-    SESSION_SCALE,
-    "--as-of",
-    str(SESSION_AS_OF),
-]
+RUN = [sys.executable, "-m", "orchestration.cli", "run"]
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What BI reads, compared with the session's clean run of the same demo.
 PUBLISHED_FIGURES = {
@@ -55,6 +46,11 @@ def processes() -> dict[int, tuple[int, str]]:
 
 def dbt_builds() -> list[int]:
     return [pid for pid, (_, command) in processes().items() if "dbt" in command and " build" in command]
+
+
+def session_demo(demo_warehouse: Path) -> dict[str, str]:
+    """Settings that load the session's demo exports (the same demo, not generated again)."""
+    return {"SALESOPS_EXPORTS_DIR": str(demo_warehouse / "demo"), "SALESOPS_AS_OF_DATE": str(SESSION_AS_OF)}
 
 
 def start_run(data_dir: Path, **settings: str) -> subprocess.Popen:
@@ -107,18 +103,19 @@ def published(data_dir: Path) -> dict[str, tuple]:
 
 def test_a_run_killed_anywhere_is_recovered_by_the_next_one(demo_warehouse: Path, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
+    demo = session_demo(demo_warehouse)
     # 1. During the dlt load: the first raw table is being written.
-    run = start_run(data_dir)
+    run = start_run(data_dir, **demo)
     kill_when(run, lambda: loading(data_dir), "the dlt load")
     # 2. During dbt: `dbt build` is running (after the abandoned run was swept).
-    run = start_run(data_dir)
+    run = start_run(data_dir, **demo)
     kill_when(run, lambda: bool(dbt_builds()), "dbt build")
     deadline = time.monotonic() + 10
     while dbt_builds() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert dbt_builds() == [], "dbt outlived the run that started it"
     # 3. The next run finishes unaided, with what a clean run of the same demo publishes.
-    run = start_run(data_dir)
+    run = start_run(data_dir, **demo)
     _, errors = run.communicate(timeout=600)
     assert run.returncode == 0, errors[-3000:]
     assert "had been killed: marked failed" in errors
@@ -151,9 +148,7 @@ for store in STORES:
 
 def test_sigterm_cancels_a_run_at_once(demo_warehouse: Path, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    # The session's demo exports: no time spent generating them again.
-    exports = str(demo_warehouse / "demo")
-    run = start_run(data_dir, SALESOPS_EXPORTS_DIR=exports, SALESOPS_AS_OF_DATE=str(SESSION_AS_OF))
+    run = start_run(data_dir, **session_demo(demo_warehouse))
     home = data_dir / "dagster_home"
     deadline = time.monotonic() + 300
     while not loading(data_dir):
