@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 from orchestration import warehouse
+from orchestration.defs.quality.check_history import is_blocking_failure
 from orchestration.serving.reader import serving_reader
 from orchestration.serving.stores import COMPENSATION, RUN_ID_COLUMN
 
@@ -33,17 +34,21 @@ def _normal(row: tuple[Any, ...]) -> tuple[str, ...]:
     return tuple(f"{value:.2f}" if not isinstance(value, int) else str(value) for value in row)
 
 
-def published_run_id() -> str:
-    """The run whose compensation BI and finance see; Refused when nothing was ever published."""
+def _published_state() -> tuple[str, list[tuple[str, ...]]]:
+    """(the run whose compensation BI and finance see, its fingerprint), read in one connection;
+    Refused when nothing was ever published."""
     try:
         with serving_reader(COMPENSATION) as reader:
-            rows = reader.fetch(f"select max({RUN_ID_COLUMN}) from {reader.qualify('fct_payout_ledger')}")
+            run_id = reader.fetch(f"select max({RUN_ID_COLUMN}) from {reader.qualify('fct_payout_ledger')}")
+            state = [
+                _normal(reader.fetch(f"select {sql} from {reader.qualify(t)}")[0]) for t, sql in FINGERPRINT
+            ]
     except Exception as error:  # no serving file or schema yet: the drivers raise their own kinds
         raise Refused(
             "compensation has never been published (no run passed the quality gate yet): run the "
             f"pipeline (make run) until it publishes ({type(error).__name__})"
         ) from error
-    return str(rows[0][0])
+    return str(run_id[0][0]), state
 
 
 def failed_checks_of_latest_run() -> list[str]:
@@ -57,22 +62,18 @@ def failed_checks_of_latest_run() -> list[str]:
         if not runs:
             return []
         records = instance.all_logs(runs[0].run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
-    failed = []
-    for record in records:
-        evaluation = record.get_dagster_event().event_specific_data
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            failed.append(f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name}")
-    return failed
+    evaluations = [record.get_dagster_event().event_specific_data for record in records]
+    return [
+        f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name}"
+        for evaluation in evaluations
+        if is_blocking_failure(evaluation)
+    ]
 
 
 def assert_compensation_published() -> str:
     """The published run id, when the warehouse's compensation is what was published; else Refused,
     naming the failed checks of the latest run where the Dagster instance knows them."""
-    run_id = published_run_id()
-    with serving_reader(COMPENSATION) as reader:
-        published = [
-            _normal(reader.fetch(f"select {sql} from {reader.qualify(t)}")[0]) for t, sql in FINGERPRINT
-        ]
+    run_id, published = _published_state()
     in_warehouse = [
         _normal(warehouse.fetch_all(f"select {sql} from compensation.{t}")[0]) for t, sql in FINGERPRINT
     ]
