@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from ingestion.export_files import crm_exports
+from ingestion.retention import keep_superseded_days, prune_superseded_versions
 from tests.raw_tables import duckdb_pipeline
 
 HEADER = "Id,AccountId,StageName,Amount,CloseDate,OwnerId,SystemModstamp\n"
@@ -158,3 +160,27 @@ def test_a_latin1_export_loads_with_the_encoding_setting(tmp_path: Path) -> None
     )
     load(tmp_path, exports, encoding="latin-1")
     assert query(tmp_path, "select stage_name from raw_salesforce.opportunity") == [("Négociation",)]
+
+
+def test_retention_deletes_only_versions_superseded_before_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """006A: 2026-01-05 (superseded on 2026-02-10, 50 days before "now") and 2026-02-10 (newest).
+    006B: 2026-02-01, superseded on 2026-03-25, 7 days before "now": inside a 30-day window."""
+    exports = tmp_path / "exports"
+    recent = "006B,001A,Closed Won,900.00,2026-04-30,005A,2026-03-25T09:00:00Z\n"
+    write(exports, "2026-03.csv", HEADER + NEWER + OLDER + OTHER + recent)
+    pipeline = duckdb_pipeline(tmp_path, "crm_files", "raw_salesforce")
+    pipeline.run(crm_exports(str(exports)).with_resources("opportunity"))
+    monkeypatch.setenv("RAW_VERSIONS__KEEP_SUPERSEDED_DAYS", "30")
+    assert keep_superseded_days() == 30
+    pruned = prune_superseded_versions(pipeline, keep_superseded_days() or 0, datetime(2026, 4, 1, tzinfo=UTC))
+    assert pruned == {"opportunity": 1}
+    assert versions(tmp_path) == [
+        ("006A", "2026-02-10", pytest.approx(5000.00)),
+        ("006B", "2026-02-01", pytest.approx(700.00)),
+        ("006B", "2026-03-25", pytest.approx(900.00)),
+    ]
+    # With no window set, every version is kept.
+    monkeypatch.delenv("RAW_VERSIONS__KEEP_SUPERSEDED_DAYS")
+    assert keep_superseded_days() is None

@@ -163,3 +163,20 @@ def test_owner_changes_and_stage_history_come_from_hubspot_property_history(
             counts.format(schema="files.intermediate.", model=model)
         ).fetchone()
         assert hubspot_count == files_count and hubspot_count[0] > 0, model
+
+
+def test_deal_versions_show_each_deal_once_as_current(hubspot_warehouse: duckdb.DuckDBPyConnection) -> None:
+    """History mode on HubSpot: one current version per deal, the one stg_hubspot__deals shows."""
+    mismatched = hubspot_warehouse.execute(
+        """
+        select count(*) from staging.stg_hubspot__deals as deals
+        full outer join (
+            select * from staging.stg_hubspot__deal_versions where is_current_version
+        ) as current_versions on deals.deal_id = current_versions.deal_id
+        where current_versions.deal_id is null or deals.deal_id is null
+            or deals.amount is distinct from current_versions.amount
+            or deals.stage_id is distinct from current_versions.stage_id
+        """
+    ).fetchone()
+    deals = hubspot_warehouse.execute("select count(*) from staging.stg_hubspot__deals").fetchone()
+    assert mismatched == (0,) and deals[0] > 0

@@ -1,6 +1,7 @@
 """Raw tables loaded by dlt: the configured CRM and finance sources, and the plan files."""
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import dagster as dg
 from dagster_dlt import DagsterDltResource, dlt_assets
@@ -11,6 +12,7 @@ from ingestion.export_files import crm_exports, finance_exports
 from ingestion.finance.erp_database import finance_database
 from ingestion.hubspot import hubspot
 from ingestion.plans import plan_files
+from ingestion.retention import keep_superseded_days, prune_superseded_versions
 from ingestion.salesforce import salesforce
 from orchestration import settings
 from orchestration.defs.ingestion.pipelines import warehouse_pipeline
@@ -55,6 +57,11 @@ def raw_table_assets(
         run_pipeline = warehouse_pipeline(source.name, dataset)
         for result in dlt.run(context=context, dlt_source=make_source(), dlt_pipeline=run_pipeline):
             yield with_rejected_count(result, run_pipeline, context)
+        keep_days = keep_superseded_days()
+        if keep_days is not None:
+            pruned = prune_superseded_versions(run_pipeline, keep_days, datetime.now(UTC))
+            for table, rows in pruned.items():
+                context.log.info(f"{table}: {rows} version(s) superseded over {keep_days} days ago deleted")
 
     return load
 
