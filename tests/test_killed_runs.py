@@ -1,8 +1,7 @@
-"""Fault injection: `orchestration.cli run` killed with SIGKILL during the dlt load and during dbt,
-then the next run finishes unaided and publishes what a clean run of the same demo publishes, with
-no dbt left behind; the publish step killed half-way leaves a temp file the next publish clears;
-SIGTERM cancels a run at once. (Publishing is killed as a step of its own: a full run that gets
-that far costs two minutes of the suite.)"""
+"""Fault injection: `orchestration.cli run` killed with SIGKILL during the dlt load, during dbt
+and during publishing; the next run finishes unaided and publishes what a clean run of the same
+demo publishes, with no dbt and no temp file left behind. The publish step killed half-way leaves a
+temp file the next publish clears. SIGTERM cancels a run at once."""
 
 from __future__ import annotations
 
@@ -67,12 +66,14 @@ def start_run(data_dir: Path, **settings: str) -> subprocess.Popen:
     )
 
 
-def kill_when(run: subprocess.Popen, ready: Callable[[], bool], what: str, timeout: float = 400) -> None:
+def kill_when(
+    run: subprocess.Popen, ready: Callable[[], bool], what: str, timeout: float = 400, poll: float = 0.05
+) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
-        assert run.poll() is None, f"the run ended before {what}: {run.stderr.read()[-3000:]}"
+        assert run.poll() is None, f"the run ended before {what}: {run.stderr.read()[-3000:] if run.stderr else ''}"
         assert time.monotonic() < deadline, f"{what} never came"
-        time.sleep(0.05)
+        time.sleep(poll)
     run.send_signal(signal.SIGKILL)
     run.wait()
 
@@ -114,18 +115,23 @@ def test_a_run_killed_anywhere_is_recovered_by_the_next_one(demo_warehouse: Path
     while dbt_builds() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert dbt_builds() == [], "dbt outlived the run that started it"
-    # 3. The next run finishes unaided, with what a clean run of the same demo publishes.
+    # 3. During publishing: a serving file is being staged next to the live ones.
+    serving = data_dir / "serving"
+    run = start_run(data_dir, **demo)
+    kill_when(run, lambda: any(serving.glob(".*.tmp*")), "publishing", poll=0.005)
+    # 4. The next run finishes unaided, with what a clean run of the same demo publishes, and
+    # nothing of the killed publish is left beside the serving files.
     run = start_run(data_dir, **demo)
     _, errors = run.communicate(timeout=600)
     assert run.returncode == 0, errors[-3000:]
     assert "had been killed: marked failed" in errors
     assert published(data_dir) == published(demo_warehouse)
+    assert list(serving.glob(".*")) == []
     with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
         statuses = [run.status for run in instance.get_runs()]
-    assert statuses == [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.FAILURE]
-    # 4. During publishing (the publish step alone, as the run calls it): the staged file is
-    # half-written when the process dies; the next publish clears it and swaps in a whole file.
-    serving = data_dir / "serving"
+    assert statuses == [dg.DagsterRunStatus.SUCCESS] + [dg.DagsterRunStatus.FAILURE] * 3
+    # 5. The publish step alone, killed while its staged file is certainly half-written: the
+    # next publish clears it and swaps in a whole file.
     publisher = subprocess.Popen([sys.executable, "-c", PUBLISH.format(data_dir=data_dir)], cwd=PROJECT_ROOT)
     kill_when(publisher, lambda: any(serving.glob(".*.tmp*")), "publishing")
     assert any(serving.glob(".*.tmp*"))
