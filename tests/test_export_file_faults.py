@@ -174,7 +174,8 @@ def test_retention_deletes_only_versions_superseded_before_the_window(
     pipeline.run(crm_exports(str(exports)).with_resources("opportunity"))
     monkeypatch.setenv("RAW_VERSIONS__KEEP_SUPERSEDED_DAYS", "30")
     assert keep_superseded_days() == 30
-    pruned = prune_superseded_versions(pipeline, keep_superseded_days() or 0, datetime(2026, 4, 1, tzinfo=UTC))
+    now = datetime(2026, 4, 1, tzinfo=UTC)
+    pruned = prune_superseded_versions(pipeline, keep_superseded_days() or 0, now)
     assert pruned == {"opportunity": 1}
     assert versions(tmp_path) == [
         ("006A", "2026-02-10", pytest.approx(5000.00)),

@@ -71,7 +71,8 @@ def kill_when(
 ) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
-        assert run.poll() is None, f"the run ended before {what}: {run.stderr.read()[-3000:] if run.stderr else ''}"
+        if run.poll() is not None:
+            pytest.fail(f"the run ended before {what}: {run.stderr.read()[-3000:] if run.stderr else ''}")
         assert time.monotonic() < deadline, f"{what} never came"
         time.sleep(poll)
     run.send_signal(signal.SIGKILL)
