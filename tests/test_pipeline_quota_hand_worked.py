@@ -47,68 +47,95 @@ def _row(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> dict[str, An
     return dict(zip(names, rows[0], strict=True))
 
 
-def _waterfall(con: duckdb.DuckDBPyConnection, rep: str) -> dict[str, Any]:
+def _waterfall(con: duckdb.DuckDBPyConnection, rep: str, scope: str = "closing_in_period") -> dict[str, Any]:
     return _row(
         con,
         "select * from pipeline.fct_pipeline_movement where period_grain = 'quarter' and period_start = ? "
-        "and rep_id = ?",
+        "and rep_id = ? and pipeline_scope = ?",
         Q2,
         rep,
+        scope,
     )
 
 
-def test_q2_waterfall_of_r1_puts_each_deal_in_its_bucket(marts: duckdb.DuckDBPyConnection) -> None:
-    # R1's Q2 pipeline at the start (end of 2025-03-31): open, owned by R1, closing in Q2:
-    #   O3 30,000 + O4 40,000 + O7 10,000 EUR x 1.20 = 12,000 + O9 8,000 = 90,000.
-    # (O8 closed in Q3 then; O6 was R2's; O5 did not exist.) 7 deals: those 4, then O5, O6, O8.
-    # created: O5 15,000. pulled in: O8 (close moved 08-31 -> 06-10) 50,000.
-    # transferred in: O6 (R2 -> R1 on 05-05) 25,000. won: O3 at its start value 30,000 (one
-    # bucket per deal: the 5,000 raise before winning is not shown apart). pushed out: O4 40,000.
-    # removed: O9 (deleted) 8,000. O7 decreased 10,000 -> 9,000 EUR: at the start rate 9,000 x
-    # 1.20 = 10,800, so decreased 1,200; at the end rate 9,000 x 1.25 = 11,250: FX +450.
-    # End: 15,000 + 50,000 + 25,000 + 11,250 = 101,250.
-    # Identity: 90,000 + 15,000 + 50,000 + 25,000 - 1,200 - 40,000 - 30,000 - 8,000 + 450 = 101,250.
+def _bridge(con: duckdb.DuckDBPyConnection, where: str, *params: Any) -> list[tuple]:
+    return con.execute(
+        "select opportunity_id, rep_id, movement_bucket, movement_amount from pipeline.fct_pipeline_movement_bridge "
+        f"where {where} order by opportunity_id, first_changed_on, movement_bucket",
+        list(params),
+    ).fetchall()
+
+
+def test_q2_waterfall_of_r1_puts_each_change_in_its_bucket(marts: duckdb.DuckDBPyConnection) -> None:
+    # closing_in_period. R1's Q2 pipeline at the start (end of 2025-03-31): open, owned by R1,
+    # closing in Q2: O3 30,000 + O4 40,000 + O7 10,000 EUR x 1.20 = 12,000 + O9 8,000 = 90,000.
+    # (O8 closed in Q3 then; O6 was R2's; O5 did not exist.)
+    # Changes in Q2: O5 created 15,000 (04-10); O8 pulled in 50,000 (close 08-31 -> 06-10, 04-15);
+    # O3 raised 30,000 -> 35,000 (04-20), then won at 35,000 (05-15); O9 removed 8,000 (04-25);
+    # O4 pushed out 40,000 (close 06-15 -> 08-15, 05-01); O6 transferred in 25,000 (R2 -> R1,
+    # 05-05); O7 decreased 10,000 -> 9,000 EUR (05-20): at the start rate -1,000 x 1.20 = -1,200.
+    # End: O5 15,000 + O6 25,000 + O7 9,000 x 1.25 = 11,250 + O8 50,000 = 101,250.
+    # 90,000 + 15,000 + 50,000 + 25,000 + 5,000 - 1,200 - 40,000 - 35,000 - 8,000 = 100,800;
+    # FX: O7's 9,000 EUR x (1.25 - 1.20) = +450 -> 101,250. Seven deals moved.
     waterfall = _waterfall(marts, "R1")
     expected = {
         "open_at_start": D("90000.00"), "created": D("15000.00"), "reopened": D("0.00"),
-        "pulled_in": D("50000.00"), "transferred_in": D("25000.00"), "increased": D("0.00"),
+        "pulled_in": D("50000.00"), "transferred_in": D("25000.00"), "increased": D("5000.00"),
         "decreased": D("1200.00"), "pushed_out": D("40000.00"), "transferred_out": D("0.00"),
-        "won": D("30000.00"), "lost": D("0.00"), "removed": D("8000.00"),
+        "won": D("35000.00"), "lost": D("0.00"), "removed": D("8000.00"),
         "fx_revaluation": D("450.00"), "open_at_end": D("101250.00"), "opportunity_count": 7,
         "team_id": "T1", "region": "NA",
     }  # fmt: skip
     assert {k: waterfall[k] for k in expected} == expected
-    buckets = dict(
-        marts.execute(
-            "select opportunity_id, movement_bucket from pipeline.fct_pipeline_movement_bridge "
-            "where period_grain = 'quarter' and period_start = ? and rep_id = 'R1'",
-            [Q2],
-        ).fetchall()
-    )
-    assert buckets == {
-        "O3": "won", "O4": "pushed_out", "O5": "created", "O6": "transferred_in",
-        "O7": "decreased", "O8": "pulled_in", "O9": "removed",
+    where = "period_grain = 'quarter' and period_start = ? and rep_id = 'R1' and pipeline_scope = ?"
+    assert _bridge(marts, where, Q2, "closing_in_period") == [
+        ("O3", "R1", "increased", D("5000.00")), ("O3", "R1", "won", D("-35000.00")),
+        ("O4", "R1", "pushed_out", D("-40000.00")), ("O5", "R1", "created", D("15000.00")),
+        ("O6", "R1", "transferred_in", D("25000.00")), ("O7", "R1", "decreased", D("-1200.00")),
+        ("O8", "R1", "pulled_in", D("50000.00")), ("O9", "R1", "removed", D("-8000.00")),
+    ]  # fmt: skip
+
+
+def test_q2_waterfall_of_r1_over_all_open_deals_ignores_close_dates(marts: duckdb.DuckDBPyConnection) -> None:
+    # all_open. Start: every open R1 deal on 2025-03-31, whatever its close date: O3 30,000 +
+    # O4 40,000 + O7 12,000 + O8 50,000 + O9 8,000 = 140,000. O4's and O8's close-date moves
+    # change nothing. 140,000 + created 15,000 + transferred in 25,000 + increased 5,000 -
+    # decreased 1,200 - won 35,000 - removed 8,000 = 140,800, + FX 450 = 141,250 = O4 40,000 +
+    # O5 15,000 + O6 25,000 + O7 11,250 + O8 50,000. Five deals moved (O3, O5, O6, O7, O9).
+    waterfall = _waterfall(marts, "R1", "all_open")
+    expected = {
+        "open_at_start": D("140000.00"), "created": D("15000.00"), "pulled_in": D("0.00"),
+        "transferred_in": D("25000.00"), "increased": D("5000.00"), "decreased": D("1200.00"),
+        "pushed_out": D("0.00"), "won": D("35000.00"), "removed": D("8000.00"),
+        "fx_revaluation": D("450.00"), "open_at_end": D("141250.00"), "opportunity_count": 5,
     }  # fmt: skip
+    assert {k: waterfall[k] for k in expected} == expected
 
 
 def test_q2_waterfall_of_r2_shows_the_transfer_out(marts: duckdb.DuckDBPyConnection) -> None:
-    # R2 held O6 (25,000, closing 06-30) at the start and lost it to R1 on 05-05. O10 (split
-    # to R2) was R3's deal, created and won inside Q2: in nobody's pipeline at either end.
+    # R2 held O6 (25,000, closing 06-30) at the start and lost it to R1 on 05-05.
     waterfall = _waterfall(marts, "R2")
     assert (waterfall["open_at_start"], waterfall["transferred_out"], waterfall["open_at_end"]) == (
         D("25000.00"),
         D("25000.00"),
         D("0.00"),
     )
-    assert marts.execute(
-        "select count(*) from pipeline.fct_pipeline_movement_bridge where opportunity_id = 'O10' "
-        "and period_grain = 'quarter'"
-    ).fetchone() == (0,)
-    # In June it was: open on May 31 closing June 30, then won - R3's June waterfall shows it.
-    assert marts.execute(
-        "select rep_id, movement_bucket, movement_amount from pipeline.fct_pipeline_movement_bridge "
-        "where opportunity_id = 'O10' and period_grain = 'month'"
-    ).fetchall() == [("R3", "won", D("-20000.00"))]
+
+
+def test_a_deal_created_and_won_inside_a_period_shows_in_it(marts: duckdb.DuckDBPyConnection) -> None:
+    # O10 (R3's, 20,000, closing 06-30) was created on 04-01 and won on 06-10: inside Q2, so in
+    # R3's Q2 waterfall both ways; in June (month grain) it was already in the pipeline for June
+    # at the start, so June shows only the win.
+    where = "opportunity_id = 'O10' and period_grain = ? and pipeline_scope = 'closing_in_period'"
+    assert _bridge(marts, where, "quarter") == [
+        ("O10", "R3", "created", D("20000.00")), ("O10", "R3", "won", D("-20000.00"))
+    ]
+    assert _bridge(marts, where, "month") == [("O10", "R3", "won", D("-20000.00"))]
+    r3 = _waterfall(marts, "R3")
+    # R3: O10 created 20,000 and won; O11 created 12,000 (04-05) and lost (06-01): start 0, end 0.
+    assert (r3["open_at_start"], r3["created"], r3["won"], r3["lost"], r3["open_at_end"]) == (
+        D("0.00"), D("32000.00"), D("20000.00"), D("12000.00"), D("0.00")
+    )  # fmt: skip
 
 
 def test_attainment_applies_the_split_and_adds_reps_into_teams(marts: duckdb.DuckDBPyConnection) -> None:

@@ -9,6 +9,9 @@ from expectations.spec import Lookup, Rules, SuiteSpec, key_rules, non_negative,
 from expectations.suites.raw import known_currencies
 
 PERIOD_GRAINS = ["week", "month", "quarter", "year"]
+PIPELINE_SCOPES = ["closing_in_period", "all_open"]
+MOVEMENT_KEY = ("period_grain", "period_start", "pipeline_scope", "rep_id")
+BRIDGE_KEY = (*MOVEMENT_KEY, "opportunity_id", "movement_bucket")
 LEDGER_ENTRY_TYPES = [
     "earned",
     "held",
@@ -55,8 +58,9 @@ def _snapshots(lookup: Lookup) -> Rules:
 
 def _movement(lookup: Lookup) -> Rules:
     return [
-        *key_rules(("period_grain", "period_start", "rep_id")),
+        *key_rules(MOVEMENT_KEY),
         *one_of("period_grain", PERIOD_GRAINS),
+        *one_of("pipeline_scope", PIPELINE_SCOPES),
         *non_negative("open_at_start", "open_at_end", "created", "won", "lost"),
     ]
 
@@ -109,12 +113,10 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
     SuiteSpec(
         "pipeline",
         "fct_pipeline_movement_bridge",
-        ("period_grain", "period_start", "rep_id", "opportunity_id"),
-        lambda lookup: key_rules(
-            ("period_grain", "period_start", "rep_id", "opportunity_id"), ("movement_bucket",)
-        ),
+        BRIDGE_KEY,
+        lambda lookup: key_rules(BRIDGE_KEY),
     ),
-    SuiteSpec("pipeline", "fct_pipeline_movement", ("period_grain", "period_start", "rep_id"), _movement),
+    SuiteSpec("pipeline", "fct_pipeline_movement", MOVEMENT_KEY, _movement),
     SuiteSpec(
         "pipeline",
         "fct_pipeline_funnel",

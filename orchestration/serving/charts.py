@@ -39,11 +39,13 @@ def _png(figure: Any) -> str:
 
 
 def waterfall_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
-    """(title, base64 PNG) of the newest complete month's movement over all reps."""
+    """(title, base64 PNG) of the newest complete month's movement over all reps, in the all_open
+    scope (every open deal, whatever its close date)."""
     sums = ", ".join(f"sum({step})" for step, _ in WATERFALL_STEPS)
     rows = fetch(
         f"select period_start, sum(open_at_start), {sums}, sum(open_at_end) from {table} "
-        f"where period_grain = 'month' and period_end < (select max(period_end) from {table} "
+        f"where period_grain = 'month' and pipeline_scope = 'all_open' "
+        f"and period_end < (select max(period_end) from {table} "
         "where period_grain = 'month') group by period_start order by period_start desc limit 1"
     )
     if not rows:
@@ -60,7 +62,7 @@ def waterfall_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
     axis.bar(len(labels) - 1, float(end), color="#4a6fa5")
     axis.set_xticks(range(len(labels)), labels, rotation=40, ha="right")
     axis.set_ylabel("reporting currency")
-    title = f"Pipeline waterfall, {month:%B %Y}"
+    title = f"Pipeline waterfall, {month:%B %Y} (all open deals)"
     axis.set_title(title)
     return title, _png(figure)
 

@@ -84,6 +84,7 @@ slippage as (
         sum(pushed_out) as slipped_amount
     from movement
     where period_grain in ('month', 'quarter')
+        and pipeline_scope = 'closing_in_period'
         and {{ column }} is not null
     group by period_grain, period_start, {{ column }}
     {% if not loop.last %}union all{% endif %}

@@ -1,0 +1,39 @@
+-- Every bucket of the waterfall is the sum of its bridge rows (outflows shown positive), for
+-- every rep, period and scope: BI can drill from a bar to its deals and get the same total.
+with
+
+movement as (
+    select * from {{ ref('fct_pipeline_movement') }}
+),
+
+bridge as (
+    select * from {{ ref('fct_pipeline_movement_bridge') }}
+),
+
+{% set inflows = ['created', 'reopened', 'pulled_in', 'transferred_in', 'increased'] %}
+{% set outflows = ['decreased', 'pushed_out', 'transferred_out', 'won', 'lost', 'removed'] %}
+
+bridge_sums as (
+    select
+        period_grain,
+        period_start,
+        pipeline_scope,
+        rep_id,
+        {% for bucket in inflows + outflows %}
+        {{ '-1 * ' if bucket in outflows }}sum(case when movement_bucket = '{{ bucket }}' then movement_amount else 0 end) as {{ bucket }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from bridge
+    group by period_grain, period_start, pipeline_scope, rep_id
+)
+
+select movement.*
+from movement
+left join bridge_sums
+    on movement.period_grain = bridge_sums.period_grain
+    and movement.period_start = bridge_sums.period_start
+    and movement.pipeline_scope = bridge_sums.pipeline_scope
+    and movement.rep_id = bridge_sums.rep_id
+where
+    {% for bucket in inflows + outflows %}
+    movement.{{ bucket }} <> coalesce(bridge_sums.{{ bucket }}, 0){{ ' or' if not loop.last }}
+    {% endfor %}
