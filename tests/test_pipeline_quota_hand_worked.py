@@ -60,8 +60,9 @@ def _waterfall(con: duckdb.DuckDBPyConnection, rep: str, scope: str = "closing_i
 
 def _bridge(con: duckdb.DuckDBPyConnection, where: str, *params: Any) -> list[tuple]:
     return con.execute(
-        "select opportunity_id, rep_id, movement_bucket, movement_amount from pipeline.fct_pipeline_movement_bridge "
-        f"where {where} order by opportunity_id, first_changed_on, movement_bucket",
+        "select opportunity_id, rep_id, movement_bucket, movement_amount "
+        f"from pipeline.fct_pipeline_movement_bridge where {where} "
+        "order by opportunity_id, first_changed_on, movement_bucket",
         list(params),
     ).fetchall()
 
