@@ -2,8 +2,9 @@
 
 DataFrames go through GX's pandas datasource on both engines: GX 1.x's SQL datasource returns
 metric errors through duckdb_engine, and one path keeps DuckDB and PostgreSQL results alike.
-Validation runs as a checkpoint of a file-backed GX project, whose UpdateDataDocsAction adds the
-result to the Data Docs site on every run. `dagster-ge` was never ported to GX 1.x, so turning
+Validation runs as a checkpoint of a file-backed GX project, which stores every result; the Data
+Docs site is built once at the end of a run (`build_data_docs`), not after each check, and keeps
+the results of the last `keep_runs` validations per suite. `dagster-ge` was never ported to GX 1.x, so turning
 results into Dagster check results is done in orchestration/defs/quality/results.py.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +22,6 @@ from typing import Any
 import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
-from great_expectations.checkpoint import UpdateDataDocsAction
 
 from expectations.spec import Lookup, Rules, SuiteSpec
 
@@ -103,7 +104,7 @@ def _checkpoint(context: Any, spec: SuiteSpec, rules: Rules) -> Any:
         gx.Checkpoint(
             name=spec.name,
             validation_definitions=[definition],
-            actions=[UpdateDataDocsAction(name="data_docs")],
+            actions=[],
             result_format={
                 "result_format": "SUMMARY",
                 "partial_unexpected_count": SAMPLE_ROWS,
@@ -125,14 +126,10 @@ def _sample(details: dict[str, Any]) -> list[Any]:
 
 
 def validate(
-    spec: SuiteSpec,
-    frame: pd.DataFrame,
-    lookup: Lookup,
-    quality_dir: Path,
-    today: date,
-    previous_rows: int | None = None,
+    spec: SuiteSpec, frame: pd.DataFrame, rules: Rules, quality_dir: Path, today: date
 ) -> Validation:
-    rules = run_rules(spec, lookup, previous_rows)
+    """Validate `frame` (the suite's rows, with a flag column per reference: see `references`)
+    against `rules` (from `run_rules`)."""
     if spec.recency_column:
         frame = with_age_column(frame, spec.recency_column, today)
     context = _context(quality_dir)
@@ -153,6 +150,31 @@ def validate(
             )
         )
     *folders, batch = identifier.to_tuple()
-    page = quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
-    page = page.joinpath(*folders, f"{batch}.html")
-    return Validation(outcomes, len(frame), page if page.exists() else None)
+    page = _site(quality_dir) / "validations"
+    return Validation(outcomes, len(frame), page.joinpath(*folders, f"{batch}.html"))
+
+
+def _site(quality_dir: Path) -> Path:
+    return quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site"
+
+
+def build_data_docs(quality_dir: Path, keep_runs: int = 30) -> Path | None:
+    """Drop all but the newest `keep_runs` stored results of each suite, then build the Data Docs
+    site once (a rebuild reads every stored result: after each check it was half a small check's
+    time). Returns the site's index page, or None when nothing was validated yet."""
+    results = quality_dir / "gx" / "uncommitted" / "validations"
+    if not results.exists():
+        return None
+    for suite in (folder for folder in results.glob("*/*") if folder.is_dir()):
+        # <schema>/<table>/<run name>/<run time>/<batch>.json: run times sort as text.
+        stored = sorted(suite.glob("*/*/*.json"), key=lambda path: path.parent.name)
+        for old in stored[: max(len(stored) - keep_runs, 0)]:
+            old.unlink()
+        for folder in sorted(suite.glob("*/*"), reverse=True) + sorted(suite.glob("*")):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    if _site(quality_dir).exists():
+        shutil.rmtree(_site(quality_dir))  # pages of dropped results go with them
+    _context(quality_dir).build_data_docs()
+    index = _site(quality_dir) / "index.html"
+    return index if index.exists() else None

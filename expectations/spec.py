@@ -73,8 +73,42 @@ def one_of(column: str, values: list[object], severity: Severity = "blocking") -
     return [(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values), severity)]
 
 
+@dataclass(frozen=True)
+class Reference:
+    """`column` points at schema.table.parent_column (a foreign key)."""
+
+    column: str
+    schema: str
+    table: str
+    parent_column: str
+
+    @property
+    def flag(self) -> str:
+        """The column the reader adds: the value when it is not found in the parent, else empty."""
+        return f"{self.column} missing from {self.schema}.{self.table}"
+
+
 def refers_to(
-    lookup: Lookup, column: str, schema: str, table: str, parent_column: str, severity: Severity = "blocking"
+    column: str, schema: str, table: str, parent_column: str, severity: Severity = "blocking"
 ) -> Rules:
-    """Every non-null `column` value exists in schema.table.parent_column."""
-    return one_of(column, lookup(schema, table, parent_column), severity)
+    """Every non-null `column` value exists in schema.table.parent_column.
+
+    Checked in SQL where the data is: the suite's reader adds a column per reference holding the
+    values not found in the parent (a semi-join), and GX expects it empty, naming the offending
+    rows by key and value. A parent key list inside the expectation cost seconds and megabytes
+    per check at scale.
+    """
+    reference = Reference(column, schema, table, parent_column)
+    expectation = gxe.ExpectColumnValuesToBeNull(
+        column=reference.flag, meta={"reference": reference.__dict__}
+    )
+    return [(expectation, severity)]
+
+
+def references(rules: Rules) -> list[Reference]:
+    """The references among `rules`, for the reader to add their flag columns."""
+    return [
+        Reference(**expectation.meta["reference"])
+        for expectation, _ in rules
+        if expectation.meta and "reference" in expectation.meta
+    ]

@@ -54,8 +54,11 @@ def run(args: argparse.Namespace) -> int:
     from orchestration.run_recovery import execute_job
     from orchestration.summary import format_summary
 
+    from orchestration.defs.quality.docs import build_quality_docs
+
     with dg.DagsterInstance.get() as instance:
         result = execute_job(instance, defs.resolve_job_def("full_run"))
+    build_quality_docs()
     blocking = [
         evaluation
         for evaluation in result.get_asset_check_evaluations()

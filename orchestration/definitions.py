@@ -7,6 +7,7 @@ from orchestration.defs.automation.freshness import freshness_defs
 from orchestration.defs.compensation import jobs as compensation_jobs
 from orchestration.defs.ingestion import assets as ingestion_assets
 from orchestration.defs.publish.assets import publish_defs
+from orchestration.defs.quality import docs
 from orchestration.defs.quality.checks import expectation_checks
 from orchestration.defs.transform import assets as transform_assets
 
@@ -20,7 +21,13 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions.merge(
         published,
         dg.Definitions(
-            asset_checks=checks, sensors=[alerts.alert_on_run_failure, alerts.alert_on_failed_checks]
+            asset_checks=checks,
+            sensors=[
+                alerts.alert_on_run_failure,
+                alerts.alert_on_failed_checks,
+                docs.data_docs_after_success,
+                docs.data_docs_after_failure,
+            ],
         ),
         freshness_defs(published),
         schedules.defs,

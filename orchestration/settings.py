@@ -80,6 +80,11 @@ def quality_dir() -> Path:
     return _path_setting("SALESOPS_QUALITY_DIR", data_dir() / "quality")
 
 
+def quality_keep_runs() -> int:
+    """How many validation results per suite the quality folder keeps (and Data Docs show)."""
+    return int(os.environ.get("SALESOPS_QUALITY_KEEP_RUNS", "30"))
+
+
 def as_of_date() -> date:
     """The day the marts call "today" and freshness rules: SALESOPS_AS_OF_DATE (the demo's cut) or today."""
     value = os.environ.get("SALESOPS_AS_OF_DATE")

@@ -3,15 +3,19 @@ severity, and a Data Docs page; the row-count and recency rules every suite gets
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
-from expectations.runner import validate
+from expectations.runner import Validation, build_data_docs, run_rules, validate
+from expectations.spec import SuiteSpec, references
 from expectations.suites.raw import RAW_SUITES
 from orchestration.defs.quality.results import to_check_result
+from orchestration.defs.quality.warehouse_reader import suite_query
 
 RAW_OPPORTUNITY = next(s for s in RAW_SUITES if s.name == "raw_salesforce.opportunity")
 TODAY = date(2026, 6, 30)
@@ -23,8 +27,30 @@ PARENTS = {
 }
 
 
-def lookup(schema: str, table: str, column: str) -> list[object]:
-    return PARENTS[(schema, table, column)]
+def check(
+    spec: SuiteSpec,
+    frame: pd.DataFrame,
+    quality_dir: Path,
+    previous_rows: int | None = None,
+    parents: dict[tuple[str, str, str], list[object]] = PARENTS,
+) -> Validation:
+    """Validate `frame` as the check does: its rules, then the rows through the suite's SQL (here
+    on an in-memory DuckDB holding the frame and the parent tables), then GX."""
+    rules = run_rules(spec, lambda *key: parents[key], previous_rows)
+    refs = references(rules)
+    with duckdb.connect() as con:
+        for schema in {spec.schema, *(ref.schema for ref in refs)}:
+            con.execute(f'create schema if not exists "{schema}"')
+        for ref in refs:
+            keys = parents[(ref.schema, ref.table, ref.parent_column)]
+            parent_rows = pd.DataFrame({ref.parent_column: keys})  # noqa: F841 - read by the SQL
+            con.execute(f'create table "{ref.schema}"."{ref.table}" as select * from parent_rows')
+        con.execute(f'create table "{spec.schema}"."{spec.table}" as select * from frame')
+        present = {(ref.schema, ref.table) for ref in refs}
+        # The frame is what a version-aware read already returned.
+        query = suite_query(replace(spec, version_column=None), refs, present)
+        rows = con.execute(query).df()
+    return validate(spec, rows, rules, quality_dir, TODAY)
 
 
 def _raw_opportunities(**overrides: list) -> pd.DataFrame:
@@ -53,17 +79,26 @@ def quality_dir(tmp_path: Path) -> Path:
 
 
 def test_clean_data_passes_every_expectation_and_writes_data_docs(quality_dir: Path) -> None:
-    validation = validate(RAW_OPPORTUNITY, _raw_opportunities(), lookup, quality_dir, TODAY, previous_rows=3)
+    validation = check(RAW_OPPORTUNITY, _raw_opportunities(), quality_dir, previous_rows=3)
     assert validation.outcomes and all(o.success for o in validation.outcomes)
     assert to_check_result(validation).passed
-    assert validation.data_docs_page is not None and validation.data_docs_page.exists()
-    assert "raw_salesforce.opportunity" in validation.data_docs_page.read_text()
+    # The site is built once per run, after the checks, keeping the newest results per suite.
+    assert validation.data_docs_page is not None and not validation.data_docs_page.exists()
+    for _ in range(2):
+        check(RAW_OPPORTUNITY, _raw_opportunities(), quality_dir, previous_rows=3)
+    index = build_data_docs(quality_dir, keep_runs=2)
+    assert index is not None and index.exists()
+    stored = list((quality_dir / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    assert len(stored) == 2
+    assert not validation.data_docs_page.exists()  # the oldest result's page went with it
+    pages = list((index.parent / "validations").rglob("*.html"))
+    assert len(pages) == 2 and "raw_salesforce.opportunity" in pages[0].read_text()
 
 
 def test_a_blocking_failure_fails_with_counts_and_the_rows_by_key(quality_dir: Path) -> None:
     frame = _raw_opportunities(id=["006A", "006A", "006C"], amount=[100.0, -5.0, 300.0])
     frame.loc[2, "currency_iso_code"] = "XXX"
-    validation = validate(RAW_OPPORTUNITY, frame, lookup, quality_dir, TODAY)
+    validation = check(RAW_OPPORTUNITY, frame, quality_dir)
     failed = {(o.expectation, o.column): o for o in validation.outcomes if not o.success}
     assert set(failed) == {
         ("expect_column_values_to_be_unique", "id"),
@@ -88,7 +123,7 @@ def test_warnings_fail_with_warn_severity_only(quality_dir: Path) -> None:
         type=["New Business", "Upsell", "Expansion"],
         system_modstamp=pd.to_datetime(["2026-06-01"] * 3, utc=True),
     )
-    validation = validate(RAW_OPPORTUNITY, frame, lookup, quality_dir, TODAY, previous_rows=1000)
+    validation = check(RAW_OPPORTUNITY, frame, quality_dir, previous_rows=1000)
     failed = {o.expectation for o in validation.outcomes if not o.success}
     assert failed == {
         "expect_column_values_to_be_in_set",
@@ -113,7 +148,7 @@ def test_a_quota_for_a_user_the_crm_does_not_know_fails_naming_the_user(quality_
         }
     )
     parents = {**PARENTS, ("raw_hubspot", "owners", "id"): []}  # a Salesforce-shaped warehouse
-    validation = validate(quotas, frame, lambda *key: parents[key], quality_dir, TODAY)
+    validation = check(quotas, frame, quality_dir, parents=parents)
     (failed,) = [o for o in validation.outcomes if not o.success]
     assert (failed.expectation, failed.column, failed.severity) == (
         "expect_column_values_to_be_in_set",
@@ -121,3 +156,16 @@ def test_a_quota_for_a_user_the_crm_does_not_know_fails_naming_the_user(quality_
         "blocking",
     )
     assert "005TYPO" in str(to_check_result(validation).metadata["failures"].value)
+
+
+def test_an_owner_the_crm_does_not_know_fails_naming_the_row_and_the_value(quality_dir: Path) -> None:
+    """References are checked in SQL (a semi-join); GX names the orphan by key and value."""
+    frame = _raw_opportunities(owner_id=["005A", "005GONE", "005A"])
+    validation = check(RAW_OPPORTUNITY, frame, quality_dir)
+    (failed,) = [o for o in validation.outcomes if not o.success]
+    assert (failed.column, failed.severity, failed.unexpected_count) == (
+        "owner_id missing from raw_salesforce.user",
+        "blocking",
+        1,
+    )
+    assert failed.sample == ["owner_id missing from raw_salesforce.user=005GONE, id=006B"]

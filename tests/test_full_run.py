@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -159,9 +160,10 @@ def test_pipeline_waterfall_identity_holds_for_every_rep_and_period(
 def test_the_snapshot_suite_accepts_the_open_days_of_deals_deleted_since(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    from expectations.runner import validate
+    from expectations.runner import run_rules, validate
+    from expectations.spec import references
     from expectations.suites.marts import MART_SUITES
-    from orchestration.defs.quality.warehouse_reader import distinct_values
+    from orchestration.defs.quality.warehouse_reader import distinct_values, suite_query
     from tests.conftest import SESSION_AS_OF
 
     (deleted_since,) = warehouse.execute(
@@ -170,8 +172,11 @@ def test_the_snapshot_suite_accepts_the_open_days_of_deals_deleted_since(
     ).fetchone()
     assert deleted_since > 0, "the demo deletes some deals after they were open"
     suite = next(spec for spec in MART_SUITES if spec.table == "fct_pipeline_snapshots")
-    every_day = warehouse.execute("select * from pipeline.fct_pipeline_snapshots").df()
-    validation = validate(suite, every_day, distinct_values, tmp_path, SESSION_AS_OF)
+    rules = run_rules(suite, distinct_values, None)
+    refs = references(rules)
+    every_day = replace(suite, slice_column=None)  # all days, not the newest week only
+    rows = warehouse.execute(suite_query(every_day, refs, {(r.schema, r.table) for r in refs})).df()
+    validation = validate(suite, rows, rules, tmp_path, SESSION_AS_OF)
     assert [o for o in validation.outcomes if not o.success and o.severity == "blocking"] == []
 
 

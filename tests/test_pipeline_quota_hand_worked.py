@@ -129,7 +129,8 @@ def test_a_deal_created_and_won_inside_a_period_shows_in_it(marts: duckdb.DuckDB
     # at the start, so June shows only the win.
     where = "opportunity_id = 'O10' and period_grain = ? and pipeline_scope = 'closing_in_period'"
     assert _bridge(marts, where, "quarter") == [
-        ("O10", "R3", "created", D("20000.00")), ("O10", "R3", "won", D("-20000.00"))
+        ("O10", "R3", "created", D("20000.00")),
+        ("O10", "R3", "won", D("-20000.00")),
     ]
     assert _bridge(marts, where, "month") == [("O10", "R3", "won", D("-20000.00"))]
     r3 = _waterfall(marts, "R3")

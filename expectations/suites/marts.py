@@ -52,7 +52,7 @@ def _snapshots(lookup: Lookup) -> Rules:
         *key_rules(("snapshot_date", "opportunity_id")),
         *non_negative("amount_reporting", "weighted_amount_reporting"),
         # A deal deleted since stays in the days it was open, but leaves fct_opportunities.
-        *refers_to(lookup, "opportunity_id", "intermediate", "int_crm_opportunities", "opportunity_id"),
+        *refers_to("opportunity_id", "intermediate", "int_crm_opportunities", "opportunity_id"),
     ]
 
 
@@ -85,7 +85,7 @@ def _commission_lines(lookup: Lookup) -> Rules:
             ("commission_line_id",), ("opportunity_id", "plan_id", "plan_version", "commission_amount")
         ),
         *one_of("tier_mode", ["marginal", "retroactive"]),
-        *refers_to(lookup, "plan_version", "raw_plans", "comp_plans", "plan_version"),
+        *refers_to("plan_version", "raw_plans", "comp_plans", "plan_version"),
     ]
 
 
@@ -153,7 +153,7 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
         lambda lookup: [
             *key_rules(("credit_id",), ("opportunity_id", "user_id", "plan_id", "plan_version")),
             (gxe.ExpectColumnValuesToBeBetween(column="split_pct", min_value=0, max_value=200), "blocking"),
-            *refers_to(lookup, "opportunity_id", "pipeline", "fct_opportunities", "opportunity_id"),
+            *refers_to("opportunity_id", "pipeline", "fct_opportunities", "opportunity_id"),
         ],
     ),
     SuiteSpec("compensation", "fct_commission_lines", ("commission_line_id",), _commission_lines),

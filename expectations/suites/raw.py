@@ -48,8 +48,8 @@ def _salesforce_opportunity(lookup: Lookup) -> Rules:
         *one_of("currency_iso_code", known_currencies(lookup)),
         *non_negative("amount"),
         *percentage("probability"),
-        *refers_to(lookup, "owner_id", SF, "user", "id"),
-        *refers_to(lookup, "account_id", SF, "account", "id", "warning"),
+        *refers_to("owner_id", SF, "user", "id"),
+        *refers_to("account_id", SF, "account", "id", "warning"),
         *one_of("type", DEAL_TYPES, "warning"),
     ]
 
@@ -58,14 +58,14 @@ def _invoices(lookup: Lookup) -> Rules:
     return [
         *non_negative("total_amount"),
         *one_of("currency", known_currencies(lookup)),
-        *refers_to(lookup, "customer_id", FIN, "customers", "customer_id"),
+        *refers_to("customer_id", FIN, "customers", "customer_id"),
     ]
 
 
 def _child_of_invoice(*money: str) -> Callable[[Lookup], Rules]:
     return lambda lookup: [
         *non_negative(*money),
-        *refers_to(lookup, "invoice_id", FIN, "invoices", "invoice_id"),
+        *refers_to("invoice_id", FIN, "invoices", "invoice_id"),
     ]
 
 
@@ -74,16 +74,16 @@ EXTRA_RULES: dict[tuple[str, str], Callable[[Lookup], Rules]] = {
     (SF, "opportunity"): _salesforce_opportunity,
     (SF, "opportunity_split"): lambda lookup: [
         *percentage("split_percentage"),
-        *refers_to(lookup, "opportunity_id", SF, "opportunity", "id"),
-        *refers_to(lookup, "split_owner_id", SF, "user", "id"),
+        *refers_to("opportunity_id", SF, "opportunity", "id"),
+        *refers_to("split_owner_id", SF, "user", "id"),
     ],
     (SF, "opportunity_history"): lambda lookup: [*one_of("stage_name", OPPORTUNITY_STAGES)],
     (SF, "opportunity_line_item"): lambda lookup: [
-        *refers_to(lookup, "opportunity_id", SF, "opportunity", "id"),
+        *refers_to("opportunity_id", SF, "opportunity", "id"),
     ],
     (HS, "deals"): lambda lookup: [
         *non_negative("amount"),
-        *refers_to(lookup, "hubspot_owner_id", HS, "owners", "id"),
+        *refers_to("hubspot_owner_id", HS, "owners", "id"),
     ],
     (FIN, "invoices"): _invoices,
     (FIN, "invoice_lines"): _child_of_invoice(),
@@ -98,11 +98,9 @@ EXTRA_RULES: dict[tuple[str, str], Callable[[Lookup], Rules]] = {
         *_names_known_users(lookup),
     ],
     (PLANS, "plan_assignments"): _names_known_users,
-    (PLANS, "teams"): lambda lookup: [
-        *refers_to(lookup, "territory_id", PLANS, "territories", "territory_id")
-    ],
+    (PLANS, "teams"): lambda lookup: [*refers_to("territory_id", PLANS, "territories", "territory_id")],
     (PLANS, "team_memberships"): lambda lookup: [
-        *refers_to(lookup, "team_id", PLANS, "teams", "team_id"),
+        *refers_to("team_id", PLANS, "teams", "team_id"),
         *_names_known_users(lookup),
     ],
 }
@@ -139,7 +137,7 @@ def _plan_part(table: str, key: tuple[str, ...], rules: Callable[[Lookup], Rules
         key,
         rules=lambda lookup: [
             *key_rules(key),
-            *refers_to(lookup, "plan_version", PLANS, "comp_plans", "plan_version"),
+            *refers_to("plan_version", PLANS, "comp_plans", "plan_version"),
             *rules(lookup),
         ],
     )

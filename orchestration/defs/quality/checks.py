@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 import dagster as dg
 
-from expectations.runner import validate
-from expectations.spec import SuiteSpec
+from expectations.runner import run_rules, validate
+from expectations.spec import SuiteSpec, references
 from expectations.suites import ALL_SUITES
 from orchestration import settings
 from orchestration.defs.quality.results import last_good_row_count, to_check_result
@@ -30,16 +30,9 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
     )
     def check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         previous = last_good_row_count(context.instance, dg.AssetCheckKey(key, spec.check_name))
-        validation = validate(
-            spec,
-            read_suite_rows(spec),
-            functools.cache(distinct_values),
-            settings.quality_dir(),
-            settings.as_of_date(),
-            previous,
-        )
-        if validation.data_docs_page:
-            context.log.info(f"Data Docs for {spec.name}: {validation.data_docs_page}")
+        rules = run_rules(spec, functools.cache(distinct_values), previous)
+        rows = read_suite_rows(spec, references(rules))
+        validation = validate(spec, rows, rules, settings.quality_dir(), settings.as_of_date())
         return to_check_result(validation)
 
     return check

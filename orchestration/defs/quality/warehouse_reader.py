@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations.spec import SuiteSpec
+from expectations.spec import Reference, SuiteSpec
 from orchestration import warehouse
 
 
-def read_suite_rows(spec: SuiteSpec) -> pd.DataFrame:
-    """The whole table (its newest version per key when versioned), or for a sliced suite the rows
-    of its newest `slice_days` days."""
+def suite_query(spec: SuiteSpec, references: list[Reference], present: set[tuple[str, str]]) -> str:
+    """The SQL of what a suite validates: the whole table (its newest version per key when
+    versioned), or for a sliced suite the rows of its newest `slice_days` days; plus one column
+    per reference holding the value when the parent does not have it (a semi-join), else empty.
+    A parent that is not in `present` (not loaded) has nothing, so every reference fails."""
     table = f'"{spec.schema}"."{spec.table}"'
     if spec.version_column:
         key = ", ".join(f'"{column}"' for column in spec.key)
@@ -20,29 +22,50 @@ def read_suite_rows(spec: SuiteSpec) -> pd.DataFrame:
             f"select *, rank() over (partition by {key} "
             f'order by "{spec.version_column}" desc) as _version_rank from {table}'
         )
-        return warehouse.read_frame(f"select * from ({ranked}) as versions where _version_rank = 1").drop(
-            columns="_version_rank"
-        )
-    where = ""
-    if spec.slice_column:
+        rows = f"select * from ({ranked}) as versions where _version_rank = 1"
+    elif spec.slice_column:
         column = f'"{spec.slice_column}"'
-        where = (
-            f" where {column} > (select max({column}) from {table})"
+        rows = (
+            f"select * from {table} where {column} > (select max({column}) from {table})"
             f" - cast('{spec.slice_days} days' as interval)"
         )
-    return warehouse.read_frame(f"select * from {table}{where}")
+    else:
+        rows = f"select * from {table}"
+    flags = []
+    for ref in references:
+        found = "false"
+        if (ref.schema, ref.table) in present:
+            found = (
+                f'exists (select 1 from "{ref.schema}"."{ref.table}" as parent '
+                f'where parent."{ref.parent_column}" = suite_rows."{ref.column}")'
+            )
+        value = f'cast(suite_rows."{ref.column}" as varchar)'
+        flags.append(f'case when not {found} then {value} end as "{ref.flag}"')
+    return f"select suite_rows.*{''.join(', ' + flag for flag in flags)} from ({rows}) as suite_rows"
+
+
+def read_suite_rows(spec: SuiteSpec, references: list[Reference]) -> pd.DataFrame:
+    present = {(ref.schema, ref.table) for ref in references if _exists(ref.schema, ref.table)}
+    frame = warehouse.read_frame(suite_query(spec, references, present))
+    return frame.drop(columns="_version_rank", errors="ignore")
+
+
+def _exists(schema: str, table: str) -> bool:
+    """The table or view is in the warehouse."""
+    mark = warehouse.placeholder()
+    return bool(
+        warehouse.fetch_all(
+            "select count(*) from information_schema.tables "  # tables and views
+            f"where table_schema = {mark} and table_name = {mark}",
+            (schema, table),
+        )[0][0]
+    )
 
 
 def distinct_values(schema: str, table: str, column: str) -> list[object]:
     """The values a reference may point at; none when the table is not loaded (so every
     reference to it fails, rather than the check crashing)."""
-    mark = warehouse.placeholder()
-    exists = warehouse.fetch_all(
-        "select count(*) from information_schema.tables "  # tables and views
-        f"where table_schema = {mark} and table_name = {mark}",
-        (schema, table),
-    )[0][0]
-    if not exists:
+    if not _exists(schema, table):
         return []
     return [
         row[0]
