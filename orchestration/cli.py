@@ -36,14 +36,14 @@ def run(args: argparse.Namespace) -> int:
     # dbt runs in its own folder: hand it absolute paths.
     os.environ["SALESOPS_WAREHOUSE_PATH"] = str(settings.warehouse_path())
     if "SALESOPS_EXPORTS_DIR" not in os.environ:
-        from ingestion.demo_company.company import generate
+        from ingestion.demo_company.company import generate_unless_current
 
-        generate(settings.exports_dir(), args.seed, args.as_of, args.scale)
+        written = generate_unless_current(settings.exports_dir(), args.seed, args.as_of, args.scale)
         # The marts report "now" as the demo's as-of date, so its numbers stay reproducible.
         os.environ["SALESOPS_AS_OF_DATE"] = args.as_of.isoformat()
         print(
             f"Demo company (seed {args.seed}, scale {args.scale}, as of {args.as_of}) "
-            f"written to {settings.exports_dir()}"
+            f"{'written to' if written else 'already current in'} {settings.exports_dir()}"
         )
     _ensure_dagster_home()
     _prepare_dbt_manifest()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.demo_company.company import generate
+from ingestion.demo_company.company import generate, generate_unless_current
 
 
 def _rows(folder: Path) -> list[dict[str, str]]:
@@ -44,6 +44,18 @@ def test_same_seed_and_as_of_give_byte_identical_files(tmp_path: Path) -> None:
         tmp_path / "a", tmp_path / "b", [str(f) for f in files], shallow=False
     )
     assert mismatch == [] and errors == []
+
+
+def test_a_current_demo_is_not_written_again(tmp_path: Path) -> None:
+    """`cli run` reuses the demo it wrote when the settings and the generator are unchanged."""
+    out = tmp_path / "demo"
+    assert generate_unless_current(out, seed=7, as_of=date(2026, 3, 31), scale=0.05)
+    marker = out / "crm" / "Opportunity" / "zz-added-by-hand.csv"
+    marker.write_text("Id\n")
+    assert not generate_unless_current(out, seed=7, as_of=date(2026, 3, 31), scale=0.05)
+    assert marker.exists()  # nothing was rewritten
+    assert generate_unless_current(out, seed=7, as_of=date(2026, 4, 30), scale=0.05)
+    assert not marker.exists()  # a new as-of writes the demo again, as generated
 
 
 def test_a_different_seed_gives_a_different_company(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ as-of date, and months are processed in order, so a later as-of sees the same pa
 
 from __future__ import annotations
 
+import hashlib
+
 import random
 import shutil
 import tempfile
@@ -603,4 +605,28 @@ def generate(out_dir: Path, seed: int, as_of: date, scale: float) -> dict[str, i
     return counts
 
 
-__all__ = ["generate"]
+# Written beside the demo's files: the settings and generator code they were made from.
+STAMP = ".demo-company.key"
+
+
+def demo_key(seed: int, as_of: date, scale: float) -> str:
+    digest = hashlib.sha256(f"{seed}|{as_of}|{scale}".encode())
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def generate_unless_current(out_dir: Path, seed: int, as_of: date, scale: float) -> bool:
+    """Generate the demo unless `out_dir` already holds it, made with these settings by this code
+    (a scale-10 demo takes about a minute to write). True when it was generated."""
+    stamp = out_dir / STAMP
+    key = demo_key(seed, as_of, scale)
+    if stamp.exists() and stamp.read_text() == key:
+        return False
+    stamp.unlink(missing_ok=True)
+    generate(out_dir, seed, as_of, scale)
+    stamp.write_text(key)
+    return True
+
+
+__all__ = ["generate", "generate_unless_current"]
