@@ -51,10 +51,9 @@ def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.defs.quality.docs import build_quality_docs
     from orchestration.run_recovery import execute_job
     from orchestration.summary import format_summary
-
-    from orchestration.defs.quality.docs import build_quality_docs
 
     with dg.DagsterInstance.get() as instance:
         result = execute_job(instance, defs.resolve_job_def("full_run"))

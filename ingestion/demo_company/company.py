@@ -8,7 +8,6 @@ as-of date, and months are processed in order, so a later as-of sees the same pa
 from __future__ import annotations
 
 import hashlib
-
 import random
 import shutil
 import tempfile
