@@ -78,6 +78,17 @@ def read_frame(sql: str) -> pd.DataFrame:
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
 
 
+def content_fingerprint(query: str) -> str:
+    """Row count and an order-independent hash of every row `query` returns: equal when the rows
+    are equal. One scan inside the engine, far cheaper than reading the rows out."""
+    if settings.warehouse_target() == "postgres":
+        row_hash = "('x' || left(md5(fingerprinted::text), 15))::bit(60)::bigint"
+    else:
+        row_hash = "hash(fingerprinted)"
+    ((rows, total),) = fetch_all(f"select count(*), sum({row_hash}) from ({query}) as fingerprinted")
+    return f"{rows}:{total}"
+
+
 def placeholder() -> str:
     """The query parameter marker of the engine's DB-API driver."""
     return "%s" if settings.warehouse_target() == "postgres" else "?"

@@ -82,6 +82,30 @@ def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: 
     # The reader read through the swap: the old publication first, the new one at the end.
     assert seen[0] == before and seen[-1] == after
     assert len(reads) > 50
+    # No new data: every raw table's suite saw the same rows under the same rules as in the last
+    # run, so its result was reused instead of validating again.
+    reused, validated = _gx_checks_of_latest_run(copied_data_dir)
+    raw_checks = {name for name in reused | validated if name.startswith("raw_")}
+    assert raw_checks and raw_checks <= reused, sorted(raw_checks - reused)
+
+
+def _gx_checks_of_latest_run(data_dir: Path) -> tuple[set[str], set[str]]:
+    """(reused, validated) Great Expectations checks of the newest run, as asset/check names."""
+    import dagster as dg
+
+    reused, validated = set(), set()
+    with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
+        (run,) = instance.get_runs(limit=1)
+        records = instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+        for record in records:
+            evaluation = record.event_log_entry.dagster_event.event_specific_data
+            if not evaluation.check_name.endswith("_expectations"):
+                continue
+            name = f"{'_'.join(evaluation.asset_key.path)}.{evaluation.check_name}"
+            (reused if "reused_from_run" in evaluation.metadata else validated).add(name)
+    return reused, validated
 
 
 def _sha256(path: Path) -> str:
@@ -113,3 +137,6 @@ def test_a_bad_batch_is_stopped_by_blocking_checks_and_serving_is_unchanged(copi
     assert "expect_column_values_to_be_in_set | currency_iso_code | blocking | 1 |" in message
     assert "currency_iso_code=XXX" in message
     assert {name: _sha256(serving / name) for name in checksums} == checksums
+    # The changed table was validated again, not served its last (passing) result.
+    reused, validated = _gx_checks_of_latest_run(copied_data_dir)
+    assert "raw_salesforce_opportunity.opportunity_expectations" in validated

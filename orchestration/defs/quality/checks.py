@@ -13,8 +13,19 @@ from expectations.runner import run_rules, validate
 from expectations.spec import SuiteSpec, references
 from expectations.suites import ALL_SUITES
 from orchestration import settings
-from orchestration.defs.quality.results import last_good_row_count, to_check_result
-from orchestration.defs.quality.warehouse_reader import distinct_values, read_suite_rows
+from orchestration.defs.quality.results import (
+    FINGERPRINT,
+    last_good_row_count,
+    reused_result,
+    to_check_result,
+)
+from orchestration.defs.quality.warehouse_reader import (
+    distinct_values,
+    present_parents,
+    read_suite_rows,
+    suite_fingerprint,
+    suite_query,
+)
 
 
 def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
@@ -29,11 +40,20 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
         + (f" (validated on its newest {spec.slice_days} days)" if spec.slice_column else ""),
     )
     def check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        previous = last_good_row_count(context.instance, dg.AssetCheckKey(key, spec.check_name))
+        check_key = dg.AssetCheckKey(key, spec.check_name)
+        previous = last_good_row_count(context.instance, check_key)
         rules = run_rules(spec, functools.cache(distinct_values), previous)
-        rows = read_suite_rows(spec, references(rules))
+        refs = references(rules)
+        query = suite_query(spec, refs, present_parents(refs))
+        fingerprint = suite_fingerprint(query, rules, settings.as_of_date())
+        reused = reused_result(context.instance, check_key, fingerprint)
+        if reused is not None:
+            context.log.info(f"{spec.name}: same rows and rules as its last validation; result reused")
+            return reused
+        rows = read_suite_rows(spec, query)
         validation = validate(spec, rows, rules, settings.quality_dir(), settings.as_of_date())
-        return to_check_result(validation)
+        result = to_check_result(validation)
+        return result._replace(metadata={**(result.metadata or {}), FINGERPRINT: fingerprint})
 
     return check
 

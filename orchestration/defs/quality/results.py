@@ -9,6 +9,7 @@ from expectations.runner import Validation
 from orchestration.defs.quality.check_history import evaluation_of, is_blocking_failure
 
 ROWS_VALIDATED = "rows_validated"
+FINGERPRINT = "input_fingerprint"
 
 
 def to_check_result(validation: Validation) -> dg.AssetCheckResult:
@@ -56,3 +57,23 @@ def last_good_row_count(instance: dg.DagsterInstance, check_key: dg.AssetCheckKe
             rows = evaluation.metadata.get(ROWS_VALIDATED)
             return int(rows.value) if rows is not None else None
     return None
+
+
+def reused_result(
+    instance: dg.DagsterInstance, check_key: dg.AssetCheckKey, fingerprint: str
+) -> dg.AssetCheckResult | None:
+    """The check's last result, when it validated exactly these rows under exactly these rules
+    (see suite_fingerprint): validating again could only repeat it."""
+    record = instance.event_log_storage.get_latest_asset_check_execution_by_key([check_key]).get(check_key)
+    evaluation = evaluation_of(record) if record is not None else None
+    if evaluation is None:
+        return None
+    stored = evaluation.metadata.get(FINGERPRINT)
+    if stored is None or stored.value != fingerprint:
+        return None
+    return dg.AssetCheckResult(
+        passed=evaluation.passed,
+        severity=evaluation.severity,
+        description=evaluation.description,
+        metadata={**evaluation.metadata, "reused_from_run": dg.MetadataValue.text(record.run_id)},
+    )

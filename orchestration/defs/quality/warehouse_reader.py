@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import date
+
 import pandas as pd
 
-from expectations.spec import Reference, SuiteSpec
+from expectations.spec import Reference, Rules, SuiteSpec
 from orchestration import warehouse
 
 
@@ -44,10 +48,26 @@ def suite_query(spec: SuiteSpec, references: list[Reference], present: set[tuple
     return f"select suite_rows.*{''.join(', ' + flag for flag in flags)} from ({rows}) as suite_rows"
 
 
-def read_suite_rows(spec: SuiteSpec, references: list[Reference]) -> pd.DataFrame:
-    present = {(ref.schema, ref.table) for ref in references if _exists(ref.schema, ref.table)}
-    frame = warehouse.read_frame(suite_query(spec, references, present))
-    return frame.drop(columns="_version_rank", errors="ignore")
+def present_parents(references: list[Reference]) -> set[tuple[str, str]]:
+    return {(ref.schema, ref.table) for ref in references if _exists(ref.schema, ref.table)}
+
+
+def read_suite_rows(spec: SuiteSpec, query: str) -> pd.DataFrame:
+    return warehouse.read_frame(query).drop(columns="_version_rank", errors="ignore")
+
+
+def suite_fingerprint(query: str, rules: Rules, today: date) -> str:
+    """What a validation's outcome depends on: the rows (with their reference columns), the
+    rules with their parameters (value sets, the last good row count) and the day (recency).
+    Equal fingerprints give equal results, so a check can reuse its last one."""
+    rule_text = json.dumps(
+        [(e.expectation_type, e.configuration.kwargs, severity) for e, severity in rules],
+        default=str,
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(f"{query}\0{rule_text}\0{today}".encode())
+    digest.update(warehouse.content_fingerprint(query).encode())
+    return digest.hexdigest()
 
 
 def _exists(schema: str, table: str) -> bool:
