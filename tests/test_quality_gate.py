@@ -138,5 +138,5 @@ def test_a_bad_batch_is_stopped_by_blocking_checks_and_serving_is_unchanged(copi
     assert "currency_iso_code=XXX" in message
     assert {name: _sha256(serving / name) for name in checksums} == checksums
     # The changed table was validated again, not served its last (passing) result.
-    reused, validated = _gx_checks_of_latest_run(copied_data_dir)
+    _, validated = _gx_checks_of_latest_run(copied_data_dir)
     assert "raw_salesforce_opportunity.opportunity_expectations" in validated
