@@ -79,13 +79,20 @@ def read_frame(sql: str) -> pd.DataFrame:
 
 
 def content_fingerprint(query: str) -> str:
-    """Row count and an order-independent hash of every row `query` returns: equal when the rows
-    are equal. One scan inside the engine, far cheaper than reading the rows out."""
-    if settings.warehouse_target() == "postgres":
-        row_hash = "('x' || left(md5(fingerprinted::text), 15))::bit(60)::bigint"
-    else:
-        row_hash = "hash(fingerprinted)"
-    ((rows, total),) = fetch_all(f"select count(*), sum({row_hash}) from ({query}) as fingerprinted")
+    """Row count and an order-independent hash of every row `query` returns, dlt's bookkeeping
+    columns (load id, row id) left out: equal when the rows are equal, even after a reload of the
+    same rows. One scan inside the engine, far cheaper than reading the rows out."""
+    with read_connection() as connection:
+        cursor = connection.cursor()
+        cursor.execute(f"select * from ({query}) as described limit 0")
+        columns = [c[0] for c in cursor.description if not c[0].startswith("_dlt")]
+        quoted = ", ".join(f'fingerprinted."{column}"' for column in columns) or "0"
+        if settings.warehouse_target() == "postgres":
+            row_hash = f"('x' || left(md5(row({quoted})::text), 15))::bit(60)::bigint"
+        else:
+            row_hash = f"hash({quoted})"
+        cursor.execute(f"select count(*), sum({row_hash}) from ({query}) as fingerprinted")
+        ((rows, total),) = cursor.fetchall()
     return f"{rows}:{total}"
 
 

@@ -25,13 +25,16 @@ DBT_VARS = f"{{as_of_date: '{AS_OF}'}}"
 KEY_TOTALS = {
     "pipeline.fct_opportunities": ("amount_reporting", "weighted_amount_reporting"),
     "pipeline.fct_pipeline_snapshots": ("amount_reporting", "weighted_amount_reporting"),
-    "pipeline.fct_pipeline_movement_bridge": (
-        "start_value",
-        "movement_amount",
+    "pipeline.fct_pipeline_movement_bridge": ("amount_moved", "movement_amount", "change_count"),
+    "pipeline.fct_pipeline_movement": (
+        "open_at_start",
+        "created",
+        "increased",
+        "won",
+        "pushed_out",
         "fx_revaluation",
-        "end_value",
+        "open_at_end",
     ),
-    "pipeline.fct_pipeline_movement": ("open_at_start", "won", "pushed_out", "fx_revaluation", "open_at_end"),
     "pipeline.fct_pipeline_funnel": ("reached_count", "average_days_in_stage", "median_days_in_stage"),
     "pipeline.fct_sales_metrics": ("won_amount", "sales_velocity_per_day", "pipeline_coverage_ratio"),
     "quota.fct_quota_attainment": ("quota_amount", "bookings_credited", "attainment_pct", "pacing_pct"),

@@ -64,9 +64,10 @@ def reused_result(
 ) -> dg.AssetCheckResult | None:
     """The check's last result, when it validated exactly these rows under exactly these rules
     (see suite_fingerprint): validating again could only repeat it."""
-    record = instance.event_log_storage.get_latest_asset_check_execution_by_key([check_key]).get(check_key)
-    evaluation = evaluation_of(record) if record is not None else None
-    if evaluation is None:
+    # The newest execution that finished (this run's own is planned, without an evaluation yet).
+    history = instance.event_log_storage.get_asset_check_execution_history(check_key, limit=5)
+    record, evaluation = next(((r, e) for r in history if (e := evaluation_of(r)) is not None), (None, None))
+    if record is None or evaluation is None:
         return None
     stored = evaluation.metadata.get(FINGERPRINT)
     if stored is None or stored.value != fingerprint:

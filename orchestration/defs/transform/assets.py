@@ -6,10 +6,12 @@ the events from the first mart on (dbt tests' results included, in their order) 
 build ends; the staging models before them show as they finish.
 """
 
+import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration import settings
+from orchestration.defs.transform.build_key import build_inputs, changed_inputs, stamp_path
 from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.transform.translator import WarehouseDbtTranslator
 from orchestration.serving.mart_metadata import mart_metadata
@@ -42,6 +45,24 @@ DBT_COMMAND = str(DBT_LAUNCHER) if shutil.which("setpriv") else DBT_EXECUTABLE
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     os.environ.setdefault("SALESOPS_DBT_EXECUTABLE", DBT_EXECUTABLE)  # read by the launcher
+    selection = [key.to_user_string() for key in context.selected_asset_keys]
+    stamp = stamp_path()
+    changed = changed_inputs(stamp, build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS))
+    if not changed:
+        context.log.info(
+            "dbt: the project, the as-of date, every source and every mart are as the last "
+            "successful build left them; nothing to rebuild."
+        )
+        yield from with_mart_metadata(unchanged_outputs(context))
+        return
+    context.log.info(f"dbt build, since these changed: {', '.join(changed[:20])}")
+    stamp.unlink(missing_ok=True)
+    yield from build(context, dbt)
+    inputs = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS)
+    stamp.write_text(json.dumps(inputs, indent=1, sort_keys=True))
+
+
+def build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     held: list[tuple[Any, dg.AssetKey | None]] = []  # (event, the mart it materializes)
     try:
@@ -65,6 +86,25 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     yield from with_mart_metadata(held)
     if error:
         raise error
+
+
+def unchanged_outputs(context: dg.AssetExecutionContext) -> list[tuple[Any, dg.AssetKey | None]]:
+    """An output per selected model, in dependency order, saying nothing was rebuilt."""
+    selected = context.selected_asset_keys
+    dependencies = context.assets_def.asset_deps
+    ordered = TopologicalSorter({key: dependencies.get(key, set()) for key in selected}).static_order()
+    keys = [key for key in ordered if key in selected]
+    return [
+        (
+            dg.Output(
+                None,
+                output_name=context.assets_def.get_output_name_for_asset_key(key),
+                metadata={"dbt": "unchanged since the last successful build: not rebuilt"},
+            ),
+            key if key.path[0] in MART_SCHEMAS else None,
+        )
+        for key in keys
+    ]
 
 
 def with_mart_metadata(held: list[tuple[Any, dg.AssetKey | None]]) -> Iterator[Any]:
