@@ -25,6 +25,7 @@ from orchestration.defs.quality.warehouse_reader import (
     read_suite_rows,
     suite_fingerprint,
     suite_query,
+    validated_columns,
 )
 
 
@@ -44,7 +45,7 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
         previous = last_good_row_count(context.instance, check_key)
         rules = run_rules(spec, functools.cache(distinct_values), previous)
         refs = references(rules)
-        query = suite_query(spec, refs, present_parents(refs))
+        query = suite_query(spec, refs, present_parents(refs), validated_columns(spec, rules))
         fingerprint = suite_fingerprint(query, rules, settings.as_of_date())
         reused = reused_result(context.instance, check_key, fingerprint)
         if reused is not None:

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 
 import pandas as pd
 
-from expectations.spec import Reference, Rules, SuiteSpec
+from expectations.spec import Reference, Rules, SuiteSpec, references
 from orchestration import warehouse
 
 
-def suite_query(spec: SuiteSpec, references: list[Reference], present: set[tuple[str, str]]) -> str:
+def suite_query(
+    spec: SuiteSpec,
+    references: list[Reference],
+    present: set[tuple[str, str]],
+    columns: list[str] | None = None,
+) -> str:
     """The SQL of what a suite validates: the whole table (its newest version per key when
-    versioned), or for a sliced suite the rows of its newest `slice_days` days; plus one column
-    per reference holding the value when the parent does not have it (a semi-join), else empty.
-    A parent that is not in `present` (not loaded) has nothing, so every reference fails."""
+    versioned), or for a sliced suite the rows of its newest `slice_days` days, with `columns`
+    only when given; plus one column per reference holding the value when the parent does not
+    have it (a semi-join), else empty. A parent that is not in `present` (not loaded) has
+    nothing, so every reference fails."""
     table = f'"{spec.schema}"."{spec.table}"'
     if spec.version_column:
         key = ", ".join(f'"{column}"' for column in spec.key)
@@ -45,7 +52,31 @@ def suite_query(spec: SuiteSpec, references: list[Reference], present: set[tuple
             )
         value = f'cast(suite_rows."{ref.column}" as varchar)'
         flags.append(f'case when not {found} then {value} end as "{ref.flag}"')
-    return f"select suite_rows.*{''.join(', ' + flag for flag in flags)} from ({rows}) as suite_rows"
+    selected = [f'suite_rows."{c}"' for c in columns] if columns is not None else ["suite_rows.*"]
+    # A table-level suite (row count only) still needs one column to count.
+    outputs = [*selected, *flags] or ["1 as _row"]
+    return f"select {', '.join(outputs)} from ({rows}) as suite_rows"
+
+
+def validated_columns(spec: SuiteSpec, rules: Rules) -> list[str]:
+    """The table's columns the suite reads: its key, recency column and every column a rule
+    names, in the table's order. A column the rules name but the table lacks is left for GX to
+    report as missing."""
+    named = {*spec.key, *([spec.recency_column] if spec.recency_column else [])}
+    for expectation, _ in rules:
+        kwargs = expectation.configuration.kwargs
+        named.update(kwargs.get(name) for name in ("column", "column_A", "column_B") if kwargs.get(name))
+        named.update(kwargs.get("column_list") or [])
+        # A row condition ("is_open == False") reads columns too.
+        named.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(kwargs.get("row_condition") or "")))
+    named.update(ref.column for ref in references(rules))
+    mark = warehouse.placeholder()
+    table_columns = warehouse.fetch_all(
+        "select column_name from information_schema.columns "
+        f"where table_schema = {mark} and table_name = {mark} order by ordinal_position",
+        (spec.schema, spec.table),
+    )
+    return [column for (column,) in table_columns if column in named]
 
 
 def present_parents(references: list[Reference]) -> set[tuple[str, str]]:
