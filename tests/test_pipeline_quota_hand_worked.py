@@ -3,6 +3,7 @@ out by hand below. As of 2025-06-30, so Q2 2025 is complete (elapsed share 1).""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -233,3 +234,28 @@ def test_sales_metrics_of_q2(marts: duckdb.DuckDBPyConnection) -> None:
     # Team T1 in Q2: won O3 (R1); R2 closed nothing -> 1 won, 0 lost.
     t1 = metrics("team", "T1")
     assert (t1["won_deal_count"], t1["lost_deal_count"], t1["won_amount"]) == (1, 0, D("35000.00"))
+
+
+def test_daily_snapshots_built_incrementally_equal_a_full_refresh(
+    marts: duckdb.DuckDBPyConnection, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The snapshots built up to 2025-05-31 and then incrementally to the as-of date hold the same
+    rows as the module's full build to the as-of date (the tiny company sends no late data)."""
+    (source,) = marts.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    workdir = tmp_path_factory.mktemp("snapshots_incremental")
+    shutil.copyfile(source, workdir / "warehouse.duckdb")
+    env = {"SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"), "SALESOPS_CRM_SOURCE": "files"}
+    only_models = ("--select", "+fct_pipeline_snapshots", "--exclude-resource-type", "test", "unit_test")
+    dbt_build(workdir, env, *only_models, "--full-refresh", "--vars", "{as_of_date: '2025-05-31'}")
+    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select max(snapshot_date) from pipeline.fct_pipeline_snapshots").fetchone() == (
+            date(2025, 5, 31),
+        )
+    dbt_build(workdir, env, *only_models, "--vars", f"{{as_of_date: '{AS_OF}'}}")
+    snapshot = "select * from pipeline.fct_pipeline_snapshots order by snapshot_date, opportunity_id"
+    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
+        incremental = con.execute(snapshot).fetchall()
+    full = marts.execute(snapshot).fetchall()
+    assert len(full) > 100 and incremental == full
