@@ -165,6 +165,10 @@ def build_data_docs(quality_dir: Path, keep_runs: int = 30) -> Path | None:
     results = quality_dir / "gx" / "uncommitted" / "validations"
     if not results.exists():
         return None
+    index = _site(quality_dir) / "index.html"
+    newest = max((path.stat().st_mtime for path in results.rglob("*.json")), default=0.0)
+    if index.exists() and index.stat().st_mtime >= newest:
+        return index  # every check reused its result: nothing new to show
     for suite in (folder for folder in results.glob("*/*") if folder.is_dir()):
         # <schema>/<table>/<run name>/<run time>/<batch>.json: run times sort as text.
         stored = sorted(suite.glob("*/*/*.json"), key=lambda path: path.parent.name)
@@ -176,5 +180,4 @@ def build_data_docs(quality_dir: Path, keep_runs: int = 30) -> Path | None:
     if _site(quality_dir).exists():
         shutil.rmtree(_site(quality_dir))  # pages of dropped results go with them
     _context(quality_dir).build_data_docs()
-    index = _site(quality_dir) / "index.html"
     return index if index.exists() else None

@@ -45,8 +45,9 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
         previous = last_good_row_count(context.instance, check_key)
         rules = run_rules(spec, functools.cache(distinct_values), previous)
         refs = references(rules)
-        query = suite_query(spec, refs, present_parents(refs), validated_columns(spec, rules))
-        fingerprint = suite_fingerprint(query, rules, settings.as_of_date())
+        columns = validated_columns(spec, rules)
+        query = suite_query(spec, refs, present_parents(refs), columns)
+        fingerprint = suite_fingerprint(spec, query, columns, refs, rules, settings.as_of_date())
         reused = reused_result(context.instance, check_key, fingerprint)
         if reused is not None:
             context.log.info(f"{spec.name}: same rows and rules as its last validation; result reused")

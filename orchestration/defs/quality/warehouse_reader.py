@@ -87,17 +87,30 @@ def read_suite_rows(spec: SuiteSpec, query: str) -> pd.DataFrame:
     return warehouse.read_frame(query).drop(columns="_version_rank", errors="ignore")
 
 
-def suite_fingerprint(query: str, rules: Rules, today: date) -> str:
-    """What a validation's outcome depends on: the rows (with their reference columns), the
-    rules with their parameters (value sets, the last good row count) and the day (recency).
-    Equal fingerprints give equal results, so a check can reuse its last one."""
+def suite_fingerprint(
+    spec: SuiteSpec, query: str, columns: list[str], refs: list[Reference], rules: Rules, today: date
+) -> str:
+    """What a validation's outcome depends on: the validated columns of every row of the table
+    (all versions: the newest per key, or the newest days, follow from them), the parent keys of
+    each reference, the query, the rules with their parameters (value sets, the last good row
+    count) and the day (recency). Equal fingerprints give equal results, so a check can reuse its
+    last one. Hashed in the engine, one plain scan per table, no window."""
     rule_text = json.dumps(
         [(e.expectation_type, e.configuration.kwargs, severity) for e, severity in rules],
         default=str,
         sort_keys=True,
     )
     digest = hashlib.sha256(f"{query}\0{rule_text}\0{today}".encode())
-    digest.update(warehouse.content_fingerprint(query).encode())
+    ordering = [column for column in (spec.version_column, spec.slice_column) if column]
+    read = list(dict.fromkeys([*columns, *ordering]))
+    selected = ", ".join(f'"{column}"' for column in read) or "1"
+    digest.update(
+        warehouse.content_fingerprint(f'select {selected} from "{spec.schema}"."{spec.table}"').encode()
+    )
+    for ref in refs:
+        if _exists(ref.schema, ref.table):
+            parents = f'select "{ref.parent_column}" from "{ref.schema}"."{ref.table}"'
+            digest.update(f"{ref.flag}={warehouse.content_fingerprint(parents)}".encode())
     return digest.hexdigest()
 
 
