@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import dlt
@@ -43,9 +44,39 @@ def dlt_destination() -> Any:
     return dlt.destinations.duckdb(str(settings.warehouse_path()))
 
 
+# The connection every read in a `one_connection()` block shares.
+_shared_connection: ContextVar[Any | None] = ContextVar("shared_warehouse_connection", default=None)
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """Every read inside the block goes through one connection: a check asks a dozen small
+    questions, and opening a large DuckDB file each time costs more than answering them."""
+    if _shared_connection.get() is not None:
+        yield
+        return
+    with _open_read_connection() as connection:
+        token = _shared_connection.set(connection)
+        try:
+            yield
+        finally:
+            _shared_connection.reset(token)
+
+
 @contextmanager
 def read_connection() -> Iterator[Any]:
-    """A DB-API connection that only reads, closed on exit (a DuckDB reader still blocks writers)."""
+    """A DB-API connection that only reads, closed on exit (a DuckDB reader still blocks writers);
+    the block's shared one inside `one_connection()`."""
+    shared = _shared_connection.get()
+    if shared is not None:
+        yield shared
+        return
+    with _open_read_connection() as connection:
+        yield connection
+
+
+@contextmanager
+def _open_read_connection() -> Iterator[Any]:
     if settings.warehouse_target() == "postgres":
         import psycopg2
 

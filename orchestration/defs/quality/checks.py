@@ -12,7 +12,7 @@ import dagster as dg
 from expectations.runner import run_rules, validate
 from expectations.spec import SuiteSpec, references
 from expectations.suites import ALL_SUITES
-from orchestration import settings
+from orchestration import settings, warehouse
 from orchestration.defs.quality.results import (
     FINGERPRINT,
     last_good_row_count,
@@ -43,16 +43,17 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
     def check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         check_key = dg.AssetCheckKey(key, spec.check_name)
         previous = last_good_row_count(context.instance, check_key)
-        rules = run_rules(spec, functools.cache(distinct_values), previous)
-        refs = references(rules)
-        columns = validated_columns(spec, rules)
-        query = suite_query(spec, refs, present_parents(refs), columns)
-        fingerprint = suite_fingerprint(spec, query, columns, refs, rules, settings.as_of_date())
-        reused = reused_result(context.instance, check_key, fingerprint)
-        if reused is not None:
-            context.log.info(f"{spec.name}: same rows and rules as its last validation; result reused")
-            return reused
-        rows = read_suite_rows(spec, query)
+        with warehouse.one_connection():
+            rules = run_rules(spec, functools.cache(distinct_values), previous)
+            refs = references(rules)
+            columns = validated_columns(spec, rules)
+            query = suite_query(spec, refs, present_parents(refs), columns)
+            fingerprint = suite_fingerprint(spec, query, columns, refs, rules, settings.as_of_date())
+            reused = reused_result(context.instance, check_key, fingerprint)
+            if reused is not None:
+                context.log.info(f"{spec.name}: same rows and rules as its last validation; result reused")
+                return reused
+            rows = read_suite_rows(spec, query)
         validation = validate(spec, rows, rules, settings.quality_dir(), settings.as_of_date())
         result = to_check_result(validation)
         return result._replace(metadata={**(result.metadata or {}), FINGERPRINT: fingerprint})
