@@ -80,6 +80,15 @@ def quality_dir() -> Path:
     return _path_setting("SALESOPS_QUALITY_DIR", data_dir() / "quality")
 
 
+def duckdb_config() -> dict[str, str]:
+    """DuckDB settings for every connection the project opens (dbt's profile reads the same
+    variable): a memory cap, past which large joins and sorts spill to disk."""
+    return {
+        "memory_limit": os.environ.get("SALESOPS_DUCKDB_MEMORY_LIMIT", "2GB"),
+        "preserve_insertion_order": "false",
+    }
+
+
 def quality_keep_runs() -> int:
     """How many validation results per suite the quality folder keeps (and Data Docs show)."""
     return int(os.environ.get("SALESOPS_QUALITY_KEEP_RUNS", "30"))

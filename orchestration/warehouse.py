@@ -85,7 +85,9 @@ def _open_read_connection() -> Iterator[Any]:
     else:
         import duckdb
 
-        connection = duckdb.connect(str(settings.warehouse_path()), read_only=True)
+        connection = duckdb.connect(
+            str(settings.warehouse_path()), read_only=True, config=settings.duckdb_config()
+        )
     try:
         yield connection
     finally:

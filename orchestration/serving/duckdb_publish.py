@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import settings
 from orchestration.serving.stores import PUBLISHED_AT_COLUMN, RUN_ID_COLUMN, ServingStore
 
 
@@ -32,7 +33,7 @@ def publish_duckdb(
         leftover.unlink(missing_ok=True)
     staged = final.with_name(f".{final.name}.{run_id}.tmp")
     counts: dict[str, int] = {}
-    with duckdb.connect(str(staged)) as connection:
+    with duckdb.connect(str(staged), config=settings.duckdb_config()) as connection:
         connection.execute(f"attach '{warehouse}' as warehouse (read_only)")
         tables = connection.execute(
             "select schema_name, table_name from duckdb_tables() "
