@@ -7,3 +7,17 @@
     select cast(day_value as date) as date_day
     from generate_series(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day') as days(day_value)
 {%- endmacro %}
+
+{#- In a select list: one row per day from `start_day` to `end_day` inclusive (none when the end
+    comes first), so each row of a day range becomes its days without a range join. -#}
+{% macro each_day(start_day, end_day) -%}
+    {{ return(adapter.dispatch('each_day')(start_day, end_day)) }}
+{%- endmacro %}
+
+{% macro default__each_day(start_day, end_day) -%}
+    cast(generate_series(cast({{ start_day }} as timestamp), cast({{ end_day }} as timestamp), interval '1 day') as date)
+{%- endmacro %}
+
+{% macro duckdb__each_day(start_day, end_day) -%}
+    cast(unnest(generate_series(cast({{ start_day }} as timestamp), cast({{ end_day }} as timestamp), interval 1 day)) as date)
+{%- endmacro %}
