@@ -13,6 +13,8 @@ import pytest
 SESSION_AS_OF = date(2026, 6, 30)
 SESSION_SCALE = "0.1"
 SESSION_PII_SALT = "session-salt-7f3e9a"
+# An API token in the environment, as production has it (every test passes its own explicitly).
+SESSION_FAKE_SECRETS = {"SOURCES__HUBSPOT__ACCESS_TOKEN": "fake-hubspot-token-9b2e"}
 
 
 @pytest.fixture(scope="session")
@@ -27,10 +29,12 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             "SALESOPS_WAREHOUSE_PATH",
             "SALESOPS_AS_OF_DATE",
             "SALESOPS_PII_SALT",
+            *SESSION_FAKE_SECRETS,
         )
     }
     os.environ["SALESOPS_DATA_DIR"] = str(data_dir)
     os.environ["SALESOPS_PII_SALT"] = SESSION_PII_SALT  # a secret the tests look for in files
+    os.environ.update(SESSION_FAKE_SECRETS)  # API secrets in the environment, as in production
     os.environ["DAGSTER_HOME"] = str(data_dir / "dagster_home")
     os.environ.pop("SALESOPS_WAREHOUSE_PATH", None)
     from orchestration.cli import main

@@ -93,16 +93,18 @@ def test_no_contact_email_or_phone_reaches_a_mart_or_a_serving_table(
         assert found == []
 
 
-def test_the_pii_salt_is_in_no_file_dbt_or_the_run_wrote(demo_warehouse: Path) -> None:
+def test_no_secret_is_in_any_file_dbt_or_the_run_wrote(demo_warehouse: Path) -> None:
     """dbt's target/ and logs (manifest, compiled SQL, run results) and everything the run wrote
-    (warehouse, serving files, Dagster's logs, dlt's state) never hold the salt."""
+    (warehouse, serving files, Dagster's logs, dlt's state) never hold the PII salt or the API
+    secrets the environment carried."""
     from orchestration import settings
-    from tests.conftest import SESSION_PII_SALT
+    from tests.conftest import SESSION_FAKE_SECRETS, SESSION_PII_SALT
 
     roots = [settings.DBT_PROJECT_DIR / "target", settings.DBT_PROJECT_DIR / "logs", demo_warehouse]
     files = [path for root in roots if root.exists() for path in root.rglob("*") if path.is_file()]
     assert any(path.suffix == ".sql" for path in files) and len(files) > 100
-    holding = [str(path) for path in files if SESSION_PII_SALT.encode() in path.read_bytes()]
+    secrets = [SESSION_PII_SALT.encode(), *(value.encode() for value in SESSION_FAKE_SECRETS.values())]
+    holding = [str(path) for path in files if any(secret in path.read_bytes() for secret in secrets)]
     assert holding == []
 
 
