@@ -21,3 +21,12 @@
 {% macro duckdb__each_day(start_day, end_day) -%}
     cast(unnest(generate_series(cast({{ start_day }} as timestamp), cast({{ end_day }} as timestamp), interval 1 day)) as date)
 {%- endmacro %}
+
+{#- In a select list: each day a row of `alias` holds ([valid_from, valid_to), an empty valid_to
+    meaning still), within first_day..last_day. -#}
+{% macro each_valid_day(alias, first_day, last_day) -%}
+    {{ each_day(
+        'greatest(' ~ alias ~ '.valid_from, ' ~ first_day ~ ')',
+        'least(coalesce(' ~ dbt.dateadd('day', -1, alias ~ '.valid_to') ~ ', ' ~ last_day ~ '), ' ~ last_day ~ ')'
+    ) }}
+{%- endmacro %}

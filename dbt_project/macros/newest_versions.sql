@@ -18,3 +18,11 @@
     ) as ranked_versions
     where _version_rank = 1
 {% endmacro %}
+
+{#- History mode: in a select over a raw table keeping every version, the time range in which a
+    version was the current one and its number, oldest first. -#}
+{% macro version_range(key, version_column) -%}
+    {{ version_column }} as valid_from,
+    lead({{ version_column }}) over (partition by {{ key }} order by {{ version_column }}) as valid_to,
+    row_number() over (partition by {{ key }} order by {{ version_column }}) as version_number
+{%- endmacro %}

@@ -47,8 +47,9 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
             rules = run_rules(spec, functools.cache(distinct_values), previous)
             refs = references(rules)
             columns = validated_columns(spec, rules)
-            query = suite_query(spec, refs, present_parents(refs), columns)
-            fingerprint = suite_fingerprint(spec, query, columns, refs, rules, settings.as_of_date())
+            present = present_parents(refs)
+            query = suite_query(spec, refs, present, columns)
+            fingerprint = suite_fingerprint(spec, query, columns, refs, present, rules, settings.as_of_date())
             reused = reused_result(context.instance, check_key, fingerprint)
             if reused is not None:
                 context.log.info(f"{spec.name}: same rows and rules as its last validation; result reused")

@@ -88,7 +88,13 @@ def read_suite_rows(spec: SuiteSpec, query: str) -> pd.DataFrame:
 
 
 def suite_fingerprint(
-    spec: SuiteSpec, query: str, columns: list[str], refs: list[Reference], rules: Rules, today: date
+    spec: SuiteSpec,
+    query: str,
+    columns: list[str],
+    refs: list[Reference],
+    present: set[tuple[str, str]],
+    rules: Rules,
+    today: date,
 ) -> str:
     """What a validation's outcome depends on: the validated columns of every row of the table
     (all versions: the newest per key, or the newest days, follow from them), the parent keys of
@@ -108,7 +114,7 @@ def suite_fingerprint(
         warehouse.content_fingerprint(f'select {selected} from "{spec.schema}"."{spec.table}"').encode()
     )
     for ref in refs:
-        if _exists(ref.schema, ref.table):
+        if (ref.schema, ref.table) in present:
             parents = f'select "{ref.parent_column}" from "{ref.schema}"."{ref.table}"'
             digest.update(f"{ref.flag}={warehouse.content_fingerprint(parents)}".encode())
     return digest.hexdigest()

@@ -46,13 +46,9 @@ snapshot_range as (
         (select max(date_day) from calendar_days) as last_day
 ),
 
--- The last day each range covers: the day before valid_to, or the last snapshot day.
 open_on_day as (
     select
-        {{ each_day(
-            'greatest(states.valid_from, snapshot_range.first_day)',
-            'least(coalesce(' ~ dbt.dateadd('day', -1, 'states.valid_to') ~ ', snapshot_range.last_day), snapshot_range.last_day)'
-        ) }} as snapshot_date,
+        {{ each_valid_day('states', 'snapshot_range.first_day', 'snapshot_range.last_day') }} as snapshot_date,
         states.*
     from states
     cross join snapshot_range
@@ -60,10 +56,7 @@ open_on_day as (
 
 rates_on_day as (
     select
-        {{ each_day(
-            'greatest(fx_rates.valid_from, snapshot_range.first_day)',
-            'least(coalesce(' ~ dbt.dateadd('day', -1, 'fx_rates.valid_to') ~ ', snapshot_range.last_day), snapshot_range.last_day)'
-        ) }} as rate_date,
+        {{ each_valid_day('fx_rates', 'snapshot_range.first_day', 'snapshot_range.last_day') }} as rate_date,
         fx_rates.currency_code,
         fx_rates.rate_to_reporting
     from fx_rates
@@ -72,10 +65,7 @@ rates_on_day as (
 
 memberships_on_day as (
     select
-        {{ each_day(
-            'greatest(memberships.valid_from, snapshot_range.first_day)',
-            'least(coalesce(' ~ dbt.dateadd('day', -1, 'memberships.valid_to') ~ ', snapshot_range.last_day), snapshot_range.last_day)'
-        ) }} as membership_date,
+        {{ each_valid_day('memberships', 'snapshot_range.first_day', 'snapshot_range.last_day') }} as membership_date,
         memberships.user_id,
         memberships.team_id,
         memberships.region

@@ -10,9 +10,7 @@ source as (
 versions as (
     select
         id as deal_id,
-        hs_lastmodifieddate as valid_from,
-        lead(hs_lastmodifieddate) over (partition by id order by hs_lastmodifieddate) as valid_to,
-        row_number() over (partition by id order by hs_lastmodifieddate) as version_number,
+        {{ version_range('id', 'hs_lastmodifieddate') }},
         dealname as deal_name,
         {{ hubspot_deal_type('dealtype') }} as deal_type,
         pipeline as pipeline_id,

@@ -10,9 +10,7 @@ source as (
 versions as (
     select
         id as account_id,
-        system_modstamp as valid_from,
-        lead(system_modstamp) over (partition by id order by system_modstamp) as valid_to,
-        row_number() over (partition by id order by system_modstamp) as version_number,
+        {{ version_range('id', 'system_modstamp') }},
         name as account_name,
         type as account_type,
         industry,

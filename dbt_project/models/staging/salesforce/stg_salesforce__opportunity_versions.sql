@@ -10,9 +10,7 @@ source as (
 versions as (
     select
         id as opportunity_id,
-        system_modstamp as valid_from,
-        lead(system_modstamp) over (partition by id order by system_modstamp) as valid_to,
-        row_number() over (partition by id order by system_modstamp) as version_number,
+        {{ version_range('id', 'system_modstamp') }},
         account_id,
         name as opportunity_name,
         type as opportunity_type,
