@@ -30,6 +30,17 @@ SAMPLE_ROWS = 5
 # the warning shows: growth is normal, a table halving overnight rarely is.
 ROW_COUNT_FLOOR, ROW_COUNT_CEILING, ROW_COUNT_SLACK = 0.5, 2.0, 100
 DAYS_OLD = "_days_since_newest"
+ROW_COUNT_RULE = "expect_table_row_count_to_be_between"
+
+
+def is_row_count_rule(rule: tuple[Any, str]) -> bool:
+    return rule[0].expectation_type == ROW_COUNT_RULE
+
+
+def row_count_within(rules: Rules, rows: int) -> bool:
+    """Whether `rows` meets the suite's row-count rule (true when it has none)."""
+    bounds = [e.configuration.kwargs for e, severity in rules if is_row_count_rule((e, severity))]
+    return all(b["min_value"] <= rows <= b["max_value"] for b in bounds)
 
 
 @dataclass(frozen=True)

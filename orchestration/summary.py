@@ -41,6 +41,11 @@ def format_exceptions(limit: int = 5) -> list[str]:
 
 
 def format_summary() -> str:
+    with warehouse.one_connection():
+        return _summary()
+
+
+def _summary() -> str:
     lines = ["Loaded (raw tables):"]
     lines += [f"  {name:50s} {rows:>10,d}" for name, rows in table_row_counts(RAW_SCHEMAS).items()]
     lines.append("Built (marts):")

@@ -236,26 +236,39 @@ def test_sales_metrics_of_q2(marts: duckdb.DuckDBPyConnection) -> None:
     assert (t1["won_deal_count"], t1["lost_deal_count"], t1["won_amount"]) == (1, 0, D("35000.00"))
 
 
-def test_daily_snapshots_built_incrementally_equal_a_full_refresh(
+def test_incremental_facts_built_in_two_steps_equal_a_full_refresh(
     marts: duckdb.DuckDBPyConnection, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """The snapshots built up to 2025-05-31 and then incrementally to the as-of date hold the same
-    rows as the module's full build to the as-of date (the tiny company sends no late data)."""
+    """The daily snapshots and the movement bridge built up to 2025-05-31 and then incrementally
+    to the as-of date hold the same rows as the module's full build to the as-of date (the tiny
+    company sends no late data)."""
     (source,) = marts.execute(
         "select path from duckdb_databases() where database_name = current_database()"
     ).fetchone()
-    workdir = tmp_path_factory.mktemp("snapshots_incremental")
+    workdir = tmp_path_factory.mktemp("facts_incremental")
     shutil.copyfile(source, workdir / "warehouse.duckdb")
     env = {"SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"), "SALESOPS_CRM_SOURCE": "files"}
-    only_models = ("--select", "+fct_pipeline_snapshots", "--exclude-resource-type", "test", "unit_test")
+    only_models = (
+        "--select", "+fct_pipeline_snapshots", "+fct_pipeline_movement_bridge",
+        "--exclude-resource-type", "test", "unit_test",
+    )  # fmt: skip
     dbt_build(workdir, env, *only_models, "--full-refresh", "--vars", "{as_of_date: '2025-05-31'}")
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select max(snapshot_date) from pipeline.fct_pipeline_snapshots").fetchone() == (
             date(2025, 5, 31),
         )
+        # The bridge then measured May up to the 31st and no later period.
+        assert con.execute(
+            "select max(period_start) from pipeline.fct_pipeline_movement_bridge"
+        ).fetchone() <= (date(2025, 5, 31),)
     dbt_build(workdir, env, *only_models, "--vars", f"{{as_of_date: '{AS_OF}'}}")
-    snapshot = "select * from pipeline.fct_pipeline_snapshots order by snapshot_date, opportunity_id"
+    facts = {
+        "fct_pipeline_snapshots": "snapshot_date, opportunity_id",
+        "fct_pipeline_movement_bridge": "period_grain, period_start, pipeline_scope, rep_id, "
+        "opportunity_id, movement_bucket",
+    }
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
-        incremental = con.execute(snapshot).fetchall()
-    full = marts.execute(snapshot).fetchall()
-    assert len(full) > 100 and incremental == full
+        for table, order in facts.items():
+            query = f"select * from pipeline.{table} order by {order}"
+            incremental, full = con.execute(query).fetchall(), marts.execute(query).fetchall()
+            assert len(full) > 100 and incremental == full, table

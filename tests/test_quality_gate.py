@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -32,7 +33,7 @@ def copied_data_dir(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFacto
     return data_dir
 
 
-def run_cli(data_dir: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(data_dir: Path, as_of: date = SESSION_AS_OF) -> subprocess.CompletedProcess[str]:
     """`salesops run` in its own process, as a data engineer runs it, on the copied folder."""
     env = {
         **os.environ,
@@ -40,7 +41,7 @@ def run_cli(data_dir: Path) -> subprocess.CompletedProcess[str]:
         "DAGSTER_HOME": str(data_dir / "dagster_home"),
         # The demo files already exist: run on them as a real export folder, with the demo's cut.
         "SALESOPS_EXPORTS_DIR": str(data_dir / "demo"),
-        "SALESOPS_AS_OF_DATE": SESSION_AS_OF.isoformat(),
+        "SALESOPS_AS_OF_DATE": as_of.isoformat(),
     }
     env.pop("SALESOPS_WAREHOUSE_PATH", None)
     return subprocess.run(
@@ -61,12 +62,14 @@ def _serving_run_ids(serving_file: Path) -> set[str]:
 
 def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: Path, tmp_path: Path) -> None:
     serving_file = copied_data_dir / "serving" / "marts.duckdb"
+    next_day = SESSION_AS_OF + timedelta(days=1)
     (before,) = _serving_run_ids(serving_file)
     stop, out = tmp_path / "stop", tmp_path / "reads.jsonl"
     reader = subprocess.Popen([sys.executable, str(READER), str(serving_file), str(stop), str(out)])
     try:
         time.sleep(1)
-        run = run_cli(copied_data_dir)
+        # A day later: the marts change (ages, open periods), so the run publishes.
+        run = run_cli(copied_data_dir, next_day)
         assert run.returncode == 0, run.stderr[-3000:]
         time.sleep(1)
     finally:
@@ -82,14 +85,36 @@ def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: 
     # The reader read through the swap: the old publication first, the new one at the end.
     assert seen[0] == before and seen[-1] == after
     assert len(reads) > 50
-    # Once more with no new data (the rules are now as in the run before: both had a last good
-    # row count): dbt rebuilds nothing and every suite reuses its last result.
-    run = run_cli(copied_data_dir)
+    # Once more with no new data: dbt rebuilds nothing, every suite and every dbt test reuses its
+    # last result, and the serving stores are left as published (same file, same run id).
+    published = _sha256(serving_file)
+    run = run_cli(copied_data_dir, next_day)
     assert run.returncode == 0, run.stderr[-3000:]
     reused, validated = _gx_checks_of_latest_run(copied_data_dir)
     assert len(reused) > 30 and validated == set(), sorted(validated)
     rebuilt, unchanged = _dbt_models_rebuilt(copied_data_dir)
     assert rebuilt == 0 and unchanged > 50
+    assert _sha256(serving_file) == published and _serving_run_ids(serving_file) == {after}
+    dbt_tests = _dbt_test_results_of_latest_run(copied_data_dir)
+    assert len(dbt_tests) > 100 and all(dbt_tests.values()), dbt_tests
+    assert "emitted no result" not in run.stderr
+
+
+def _dbt_test_results_of_latest_run(data_dir: Path) -> dict[str, bool]:
+    """dbt tests reported by the newest run: name -> reused from an earlier run."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
+        (run,) = instance.get_runs(limit=1)
+        records = instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+    evaluations = [
+        r.event_log_entry.dagster_event.event_specific_data
+        for r in records
+        if r.event_log_entry.step_key == "warehouse_dbt_assets"
+    ]
+    return {e.check_name: "reused_from_run" in e.metadata for e in evaluations}
 
 
 def _dbt_models_rebuilt(data_dir: Path) -> tuple[int, int]:

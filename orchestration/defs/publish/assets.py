@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from orchestration import settings, warehouse
+from orchestration.defs.previous_results import previous_metadata
 from orchestration.defs.publish.gate import failed_blocking_checks, refusal
+from orchestration.defs.publish.publication import (
+    already_published,
+    forget_publication,
+    marts_of_this_run,
+    record_publication,
+)
 from orchestration.serving.charts import charts_markdown
 from orchestration.serving.duckdb_publish import publish_duckdb, serving_file
 from orchestration.serving.postgres_publish import publish_postgres
@@ -40,6 +47,16 @@ def serving_asset(
         failed = failed_blocking_checks(context.instance, gate)
         if failed:
             raise dg.Failure(description=refusal(failed))
+        marts = marts_of_this_run(store, context.run_id)
+        if already_published(store, marts):
+            context.log.info(f"{store.name}: its marts are as last published; the store is left as it is")
+            return dg.MaterializeResult(
+                metadata={
+                    **previous_metadata(context.instance, context.asset_key),
+                    "unchanged": "the marts hold the rows last published: not copied again",
+                }
+            )
+        forget_publication(store)
         published_at = datetime.now(UTC)
         if settings.warehouse_target() == "postgres":
             counts = publish_postgres(warehouse.pg_params(), store, context.run_id, published_at)
@@ -49,6 +66,7 @@ def serving_asset(
                 settings.warehouse_path(), settings.serving_dir(), store, context.run_id, published_at
             )
             location = str(serving_file(settings.serving_dir(), store))
+        record_publication(store, marts)
         with serving_reader(store) as reader:
             totals = key_totals(reader, [store])
             charts = charts_markdown(reader.fetch, reader.qualify) if store.has_charts else ""

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from expectations.runner import Validation
+from expectations.runner import ROW_COUNT_RULE, Rules, Validation, row_count_within
+from orchestration.defs.previous_results import previous_check_results
 from orchestration.defs.quality.check_history import evaluation_of, is_blocking_failure
 
 ROWS_VALIDATED = "rows_validated"
 FINGERPRINT = "input_fingerprint"
+ROW_COUNT_MET = "row_count_rule_met"
 
 
 def to_check_result(validation: Validation) -> dg.AssetCheckResult:
@@ -34,6 +36,7 @@ def to_check_result(validation: Validation) -> dg.AssetCheckResult:
         "expectations": len(outcomes),
         "failed_blocking": len(blocking_failed),
         "failed_warning": len(failed) - len(blocking_failed),
+        ROW_COUNT_MET: not any(o.expectation == ROW_COUNT_RULE for o in failed),
         "failures": dg.MetadataValue.md(table if failed else "All expectations met."),
     }
     if validation.data_docs_page:
@@ -60,21 +63,17 @@ def last_good_row_count(instance: dg.DagsterInstance, check_key: dg.AssetCheckKe
 
 
 def reused_result(
-    instance: dg.DagsterInstance, check_key: dg.AssetCheckKey, fingerprint: str
+    instance: dg.DagsterInstance, check_key: dg.AssetCheckKey, fingerprint: str, rules: Rules
 ) -> dg.AssetCheckResult | None:
     """The check's last result, when it validated exactly these rows under exactly these rules
-    (see suite_fingerprint): validating again could only repeat it."""
-    # The newest execution that finished (this run's own is planned, without an evaluation yet).
-    history = instance.event_log_storage.get_asset_check_execution_history(check_key, limit=5)
-    record, evaluation = next(((r, e) for r in history if (e := evaluation_of(r)) is not None), (None, None))
-    if record is None or evaluation is None:
+    (see suite_fingerprint): validating again could only repeat it. The row-count rule moves
+    with the last good count, so it is left out of the fingerprint and judged here on the rows
+    the last validation counted: its verdict must be the one that validation reached."""
+    (previous,) = previous_check_results(instance, [check_key]) or (None,)
+    stored = previous.metadata.get(FINGERPRINT) if previous is not None else None
+    if previous is None or stored is None or stored.value != fingerprint:
         return None
-    stored = evaluation.metadata.get(FINGERPRINT)
-    if stored is None or stored.value != fingerprint:
+    rows, met = previous.metadata.get(ROWS_VALIDATED), previous.metadata.get(ROW_COUNT_MET)
+    if rows is None or met is None or row_count_within(rules, int(rows.value)) != met.value:
         return None
-    return dg.AssetCheckResult(
-        passed=evaluation.passed,
-        severity=evaluation.severity,
-        description=evaluation.description,
-        metadata={**evaluation.metadata, "reused_from_run": dg.MetadataValue.text(record.run_id)},
-    )
+    return previous._replace(metadata={**previous.metadata, "expectations": dg.MetadataValue.int(len(rules))})

@@ -94,12 +94,12 @@ def suite_fingerprint(
     refs: list[Reference],
     present: set[tuple[str, str]],
     rules: Rules,
-    today: date,
+    today: date | None,
 ) -> str:
     """What a validation's outcome depends on: the validated columns of every row of the table
     (all versions: the newest per key, or the newest days, follow from them), the parent keys of
     each reference, the query, the rules with their parameters (value sets, the last good row
-    count) and the day (recency). Equal fingerprints give equal results, so a check can reuse its
+    count) and the day (for a recency rule). Equal fingerprints give equal results, so a check can reuse its
     last one. Hashed in the engine, one plain scan per table, no window."""
     rule_text = json.dumps(
         [(e.expectation_type, e.configuration.kwargs, severity) for e, severity in rules],

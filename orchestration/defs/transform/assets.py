@@ -6,20 +6,29 @@ the events from the first mart on (dbt tests' results included, in their order) 
 build ends; the staging models before them show as they finish.
 """
 
-import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator
+from functools import cached_property
 from graphlib import TopologicalSorter
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
+from packaging import version
 
 from orchestration import settings
-from orchestration.defs.transform.build_key import build_inputs, changed_inputs, stamp_path
+from orchestration.defs.previous_results import previous_check_results, previous_metadata
+from orchestration.defs.transform.build_key import (
+    NO_BUILD_RECORDED,
+    build_inputs,
+    changed_inputs,
+    record_build,
+    stamp_path,
+)
 from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.transform.translator import WarehouseDbtTranslator
 from orchestration.serving.mart_metadata import mart_metadata
@@ -47,23 +56,27 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     os.environ.setdefault("SALESOPS_DBT_EXECUTABLE", DBT_EXECUTABLE)  # read by the launcher
     selection = [key.to_user_string() for key in context.selected_asset_keys]
     stamp = stamp_path()
-    changed = changed_inputs(stamp, build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS))
+    inputs = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS)
+    changed = changed_inputs(stamp, inputs)
     if not changed:
         context.log.info(
             "dbt: the project, the as-of date, every source and every mart are as the last "
             "successful build left them; nothing to rebuild."
         )
-        yield from with_mart_metadata(unchanged_outputs(context))
+        record_build(stamp, inputs, context.run_id)
+        yield from unchanged_results(context)
         return
     context.log.info(f"dbt build, since these changed: {', '.join(changed[:20])}")
+    # Unit tests read fixed rows, not the warehouse: they can only change with the code.
+    code_changed = {"dbt project", "target", NO_BUILD_RECORDED} & set(changed)
+    arguments = ["build"] if code_changed else ["build", "--exclude-resource-type", "unit_test"]
     stamp.unlink(missing_ok=True)
-    yield from build(context, dbt)
-    inputs = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS)
-    stamp.write_text(json.dumps(inputs, indent=1, sort_keys=True))
+    yield from build(context, dbt, arguments)
+    record_build(stamp, build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS), context.run_id)
 
 
-def build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, arguments: list[str]) -> Iterator:
+    invocation = dbt.cli(arguments, context=context, raise_on_error=False)
     held: list[tuple[Any, dg.AssetKey | None]] = []  # (event, the mart it materializes)
     try:
         for event in invocation.stream():
@@ -88,23 +101,26 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         raise error
 
 
-def unchanged_outputs(context: dg.AssetExecutionContext) -> list[tuple[Any, dg.AssetKey | None]]:
-    """An output per selected model, in dependency order, saying nothing was rebuilt."""
+def unchanged_results(context: dg.AssetExecutionContext) -> Iterator[Any]:
+    """Per selected model, in dependency order: an output saying nothing was rebuilt, with what
+    its last materialization showed (row count, totals, chart: the rows are the same), then its
+    tests' last results."""
     selected = context.selected_asset_keys
     dependencies = context.assets_def.asset_deps
     ordered = TopologicalSorter({key: dependencies.get(key, set()) for key in selected}).static_order()
-    keys = [key for key in ordered if key in selected]
-    return [
-        (
-            dg.Output(
-                None,
-                output_name=context.assets_def.get_output_name_for_asset_key(key),
-                metadata={"dbt": "unchanged since the last successful build: not rebuilt"},
-            ),
-            key if key.path[0] in MART_SCHEMAS else None,
+    checks_of: dict[dg.AssetKey, list[dg.AssetCheckKey]] = {}
+    for check_key in context.selected_asset_check_keys:
+        checks_of.setdefault(check_key.asset_key, []).append(check_key)
+    for key in (key for key in ordered if key in selected):
+        yield dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(key),
+            metadata={
+                **previous_metadata(context.instance, key),
+                "dbt": "unchanged since the last successful build: not rebuilt",
+            },
         )
-        for key in keys
-    ]
+        yield from previous_check_results(context.instance, checks_of.get(key, []))
 
 
 def with_mart_metadata(held: list[tuple[Any, dg.AssetKey | None]]) -> Iterator[Any]:
@@ -119,8 +135,17 @@ def with_mart_metadata(held: list[tuple[Any, dg.AssetKey | None]]) -> Iterator[A
             yield event
 
 
+class LocalDbtCliResource(DbtCliResource):
+    """dbt from this environment, even when the process was started without its bin/ on PATH.
+    Its version is the installed dbt-core's: dagster-dbt would otherwise start dbt once more
+    (`dbt --version`, 3 s) before every build to ask."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(metadata.version("dbt-core"))
+
+
 defs = dg.Definitions(
     assets=[warehouse_dbt_assets],
-    # dbt from this environment, even when the process was started without its bin/ on PATH.
-    resources={"dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_COMMAND)},
+    resources={"dbt": LocalDbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_COMMAND)},
 )

@@ -3,8 +3,9 @@
 The inputs are the project (the parsed manifest's key), the as-of date, the selection, the content
 of every source table and of every mart table. A successful build stores them; a run whose inputs
 match has nothing to rebuild, so the step says so instead of rebuilding 200 nodes, and otherwise
-says what changed. A build that
-fails or is killed removes the stored key first, so it can never vouch for a half-built warehouse.
+says what changed. A build that fails or is killed removes the stored key first, so it can
+never vouch for a half-built warehouse. The key names the run that last built or verified the
+marts, so publishing in that run knows whether they changed since it last published.
 """
 
 from __future__ import annotations
@@ -19,24 +20,33 @@ from orchestration.warehouse import content_fingerprint
 
 # dbt materializations that persist rows (views are recomputed on read).
 STORED = ("table", "incremental")
+MART_PREFIX = "mart "
+NO_BUILD_RECORDED = "no successful build recorded"
 
 
-def _relations(manifest: dict, mart_schemas: set[str]) -> list[tuple[str, str]]:
-    sources = [(node["schema"], node["identifier"]) for node in manifest["sources"].values()]
-    marts = [
+def _relations(manifest: dict, mart_schemas: set[str]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(the sources, the stored marts) of the project, as (schema, table)."""
+    sources = {(node["schema"], node["identifier"]) for node in manifest["sources"].values()}
+    marts = {
         (node["schema"], node["alias"])
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"
         and node["config"].get("materialized") in STORED
         and node["schema"] in mart_schemas
-    ]
-    return sorted(set(sources + marts))
+    }
+    return sources, marts
 
 
 def build_inputs(manifest_path: Path, selection: Iterable[str], mart_schemas: set[str]) -> dict[str, str]:
     """What a build depends on and what it left, each with a fingerprint."""
+    with warehouse.one_connection():
+        return _inputs(manifest_path, selection, mart_schemas)
+
+
+def _inputs(manifest_path: Path, selection: Iterable[str], mart_schemas: set[str]) -> dict[str, str]:
     manifest = json.loads(manifest_path.read_text())
-    relations = _relations(manifest, mart_schemas)
+    sources, marts = _relations(manifest, mart_schemas)
+    relations = sorted(sources | marts)
     present = set(warehouse.existing_tables(tuple({schema for schema, _ in relations})))
     parsed_from = manifest_path.with_name("manifest.key")
     project = parsed_from.read_bytes() if parsed_from.exists() else manifest_path.read_bytes()
@@ -48,7 +58,8 @@ def build_inputs(manifest_path: Path, selection: Iterable[str], mart_schemas: se
     }
     for schema, table in relations:
         present_here = (schema, table) in present
-        inputs[f"{schema}.{table}"] = (
+        name = f"{MART_PREFIX}{schema}.{table}" if (schema, table) in marts else f"{schema}.{table}"
+        inputs[name] = (
             content_fingerprint(f'select * from "{schema}"."{table}"') if present_here else "missing"
         )
     return inputs
@@ -56,10 +67,28 @@ def build_inputs(manifest_path: Path, selection: Iterable[str], mart_schemas: se
 
 def changed_inputs(stored: Path, inputs: dict[str, str]) -> list[str]:
     """The inputs that differ from the last successful build's (all of them when there was none)."""
-    if not stored.exists():
-        return ["no successful build recorded"]
-    before = json.loads(stored.read_text())
+    before = _read(stored).get("inputs")
+    if before is None:
+        return [NO_BUILD_RECORDED]
     return sorted(name for name in {*before, *inputs} if before.get(name) != inputs.get(name))
+
+
+def record_build(stored: Path, inputs: dict[str, str], run_id: str) -> None:
+    """What the warehouse holds after `run_id` built it, or found it already built."""
+    stored.write_text(json.dumps({"run_id": run_id, "inputs": inputs}, indent=1, sort_keys=True))
+
+
+def marts_verified_in_run(stored: Path, run_id: str) -> dict[str, str] | None:
+    """The marts' fingerprints as the dbt step of `run_id` left them, or None when that step did
+    not build or verify them (publishing then cannot know they are unchanged)."""
+    recorded = _read(stored)
+    if recorded.get("run_id") != run_id:
+        return None
+    return {name: value for name, value in recorded["inputs"].items() if name.startswith(MART_PREFIX)}
+
+
+def _read(stored: Path) -> dict:
+    return json.loads(stored.read_text()) if stored.exists() else {}
 
 
 def stamp_path() -> Path:

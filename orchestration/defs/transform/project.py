@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import cache
+from importlib import metadata
 
 from dagster_dbt import DbtProject
 
@@ -22,10 +23,19 @@ def dbt_project() -> DbtProject:
 # Settings that change which models exist (`enabled:`) or the target dbt parses for.
 MANIFEST_SETTINGS = ("SALESOPS_CRM_SOURCE", "SALESOPS_FINANCE_SOURCE", "SALESOPS_TARGET")
 PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
+DBT_PACKAGES = ("dbt-core", "dbt-duckdb", "dbt-postgres")
+
+
+def _installed(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def manifest_key() -> str:
-    """What the manifest was parsed from: the project's files and the settings that shape it."""
+    """What the manifest was parsed from: the project's files, the settings that shape it and the
+    dbt it was parsed with."""
     digest = hashlib.sha256()
     root = settings.DBT_PROJECT_DIR
     paths = [root / name for name in PROJECT_SOURCES]
@@ -36,6 +46,8 @@ def manifest_key() -> str:
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     for name in MANIFEST_SETTINGS:
         digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
+    for package in DBT_PACKAGES:  # an upgrade parses (and unit-tests) again
+        digest.update(f"{package}=={_installed(package)}\0".encode())
     return digest.hexdigest()
 
 

@@ -1,10 +1,20 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where period_end >= {{ recompute_periods_from(this, var('movement_lookback_days')) }}{% endif %}",
+    )
+}}
 -- Why each deal's value moved in a rep's pipeline over a period, from its dated changes
 -- (int_pipeline_legs): one row per period grain × period × pipeline scope × rep × deal ×
 -- bucket, summing the deal's legs of that bucket inside the period. A deal can move through
 -- several buckets in one period (created, increased, won), each at the value of its moment, so
 -- deals created and closed inside a period show too. A close date moved within one period is no
 -- movement of it (its exit and entry net out). Amounts convert at the period's start rate;
--- fct_pipeline_movement adds the FX revaluation.
+-- fct_pipeline_movement adds the FX revaluation. Incremental: a run deletes the periods that end
+-- within var('movement_lookback_days') of the as-of date (or since the last week it holds) and
+-- builds them again, with every period it no longer holds; past periods stay as they are.
 with
 
 legs as (
@@ -12,7 +22,17 @@ legs as (
 ),
 
 periods as (
-    select * from {{ ref('int_calendar_periods') }}
+    select * from {{ ref('int_calendar_periods') }} as calendar_periods
+    {% if is_incremental() %}
+    -- The pre-hook deleted the periods to recompute: build each period the table no longer holds.
+    where period_end >= {{ recompute_periods_from(this, var('movement_lookback_days')) }}
+        and not exists (
+            select 1
+            from {{ this }} as kept
+            where kept.period_grain = calendar_periods.period_grain
+                and kept.period_start = calendar_periods.period_start
+        )
+    {% endif %}
 ),
 
 period_fx_rates as (
