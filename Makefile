@@ -30,7 +30,7 @@ browser:
 
 test: install browser
 	$(UV) run ruff check .
-	$(UV) run pytest -q
+	$(UV) run pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf data .dagster_home dbt_project/target dbt_project/logs

@@ -43,8 +43,21 @@ def processes() -> dict[int, tuple[int, str]]:
     return found
 
 
-def dbt_builds() -> list[int]:
-    return [pid for pid, (_, command) in processes().items() if "dbt" in command and " build" in command]
+def dbt_builds(data_dir: Path) -> list[int]:
+    """dbt builds working for `data_dir` (other tests may run dbt at the same time)."""
+    return [
+        pid
+        for pid, (_, command) in processes().items()
+        if "dbt" in command and " build" in command and _works_for(pid, data_dir)
+    ]
+
+
+def _works_for(pid: int, data_dir: Path) -> bool:
+    try:
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return f"SALESOPS_DATA_DIR={data_dir}".encode() in environment
 
 
 def session_demo(demo_warehouse: Path) -> dict[str, str]:
@@ -111,11 +124,11 @@ def test_a_run_killed_anywhere_is_recovered_by_the_next_one(demo_warehouse: Path
     kill_when(run, lambda: loading(data_dir), "the dlt load")
     # 2. During dbt: `dbt build` is running (after the abandoned run was swept).
     run = start_run(data_dir, **demo)
-    kill_when(run, lambda: bool(dbt_builds()), "dbt build")
+    kill_when(run, lambda: bool(dbt_builds(data_dir)), "dbt build")
     deadline = time.monotonic() + 10
-    while dbt_builds() and time.monotonic() < deadline:
+    while dbt_builds(data_dir) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert dbt_builds() == [], "dbt outlived the run that started it"
+    assert dbt_builds(data_dir) == [], "dbt outlived the run that started it"
     # 3. During publishing: a serving file is being staged next to the live ones.
     serving = data_dir / "serving"
     run = start_run(data_dir, **demo)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from functools import cache
@@ -57,7 +58,11 @@ def prepare_manifest() -> None:
     project = dbt_project()
     stamp = project.manifest_path.with_name("manifest.key")
     key = manifest_key()
-    if project.manifest_path.exists() and stamp.exists() and stamp.read_text() == key:
-        return
-    project.preparer.prepare(project)
-    stamp.write_text(key)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    # Runs started together parse one at a time: the second finds the manifest current.
+    with open(stamp.with_name(".parse.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if project.manifest_path.exists() and stamp.exists() and stamp.read_text() == key:
+            return
+        project.preparer.prepare(project)
+        stamp.write_text(key)
