@@ -9,7 +9,6 @@ DAGSTER_HOME (so the UI shows it), and prints what was loaded and built. `close-
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import shutil
 import sys
@@ -249,14 +248,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def exit_now(code: int) -> None:
-    """Leave without tearing the interpreter down: every file and connection is closed by now, and
-    freeing what Dagster, dbt and GX loaded costs two seconds of a run that had nothing to do."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
 if __name__ == "__main__":
-    exit_now(main())
+    sys.exit(main())
