@@ -100,33 +100,33 @@ def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: 
     assert "emitted no result" not in run.stderr
 
 
-def _dbt_test_results_of_latest_run(data_dir: Path) -> dict[str, bool]:
-    """dbt tests reported by the newest run: name -> reused from an earlier run."""
+def _latest_run_events(data_dir: Path, event_type: str) -> list:
+    """The event log entries of one type (a DagsterEventType name) of the newest run."""
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
         (run,) = instance.get_runs(limit=1)
-        records = instance.get_records_for_run(
-            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-        ).records
+        records = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType[event_type]).records
+    return [record.event_log_entry for record in records]
+
+
+def _dbt_test_results_of_latest_run(data_dir: Path) -> dict[str, bool]:
+    """dbt tests reported by the newest run: name -> reused from an earlier run."""
     evaluations = [
-        r.event_log_entry.dagster_event.event_specific_data
-        for r in records
-        if r.event_log_entry.step_key == "warehouse_dbt_assets"
+        entry.dagster_event.event_specific_data
+        for entry in _latest_run_events(data_dir, "ASSET_CHECK_EVALUATION")
+        if entry.step_key == "warehouse_dbt_assets"
     ]
     return {e.check_name: "reused_from_run" in e.metadata for e in evaluations}
 
 
 def _dbt_models_rebuilt(data_dir: Path) -> tuple[int, int]:
     """(models rebuilt, models reported unchanged) by the dbt step of the newest run."""
-    import dagster as dg
-
-    with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
-        (run,) = instance.get_runs(limit=1)
-        records = instance.get_records_for_run(
-            run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
-        ).records
-    dbt_steps = [r.event_log_entry for r in records if r.event_log_entry.step_key == "warehouse_dbt_assets"]
+    dbt_steps = [
+        entry
+        for entry in _latest_run_events(data_dir, "ASSET_MATERIALIZATION")
+        if entry.step_key == "warehouse_dbt_assets"
+    ]
     unchanged = sum(
         "dbt" in entry.dagster_event.event_specific_data.materialization.metadata for entry in dbt_steps
     )
@@ -135,20 +135,13 @@ def _dbt_models_rebuilt(data_dir: Path) -> tuple[int, int]:
 
 def _gx_checks_of_latest_run(data_dir: Path) -> tuple[set[str], set[str]]:
     """(reused, validated) Great Expectations checks of the newest run, as asset/check names."""
-    import dagster as dg
-
     reused, validated = set(), set()
-    with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
-        (run,) = instance.get_runs(limit=1)
-        records = instance.get_records_for_run(
-            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-        ).records
-        for record in records:
-            evaluation = record.event_log_entry.dagster_event.event_specific_data
-            if not evaluation.check_name.endswith("_expectations"):
-                continue
-            name = f"{'_'.join(evaluation.asset_key.path)}.{evaluation.check_name}"
-            (reused if "reused_from_run" in evaluation.metadata else validated).add(name)
+    for entry in _latest_run_events(data_dir, "ASSET_CHECK_EVALUATION"):
+        evaluation = entry.dagster_event.event_specific_data
+        if not evaluation.check_name.endswith("_expectations"):
+            continue
+        name = f"{'_'.join(evaluation.asset_key.path)}.{evaluation.check_name}"
+        (reused if "reused_from_run" in evaluation.metadata else validated).add(name)
     return reused, validated
 
 
