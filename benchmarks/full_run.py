@@ -21,36 +21,54 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def tree_rss_mib(root: int) -> float:
-    """Resident memory of `root` and all its descendants, from /proc."""
+def tree_rss_mib(root: int) -> dict[str, float]:
+    """Resident memory (MiB) of `root` and all its descendants, from /proc, by process name."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
+    names: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            name, stat = (entry / "stat").read_text().split(") ", 1)
+            parents[int(entry.name)] = int(stat.split()[1])
             pages = int((entry / "statm").read_text().split()[1])
         except (OSError, IndexError, ValueError):
             continue
         rss[int(entry.name)] = pages * os.sysconf("SC_PAGE_SIZE")
+        names[int(entry.name)] = name.split("(", 1)[1]
     tree, frontier = {root}, [root]
     while frontier:
         parent = frontier.pop()
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree) / 2**20
+    by_name: dict[str, float] = {}
+    for pid in tree:
+        label = "cli" if pid == root else names.get(pid, "?")
+        by_name[label] = by_name.get(label, 0.0) + rss.get(pid, 0) / 2**20
+    return by_name
 
 
-def timed_run(data_dir: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(seconds, peak MiB of the process tree, exit code) of one CLI run."""
+@dataclass
+class Run:
+    seconds: float
+    code: int
+    peak: float  # MiB, the whole process tree
+    peak_at: float  # seconds after the start
+    peak_by_process: dict[str, float]
+
+
+def timed_run(data_dir: Path, args: list[str], env: dict[str, str]) -> Run:
+    """Wall time, exit code and the process tree's peak memory (when, and held by which process)
+    of one CLI run."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "run", *args],
@@ -59,30 +77,37 @@ def timed_run(data_dir: Path, args: list[str], env: dict[str, str]) -> tuple[flo
         stdout=subprocess.DEVNULL,
         stderr=open(data_dir / "run.log", "a"),  # noqa: SIM115 - closed with the process
     )
-    peak = 0.0
+    run = Run(0.0, 0, 0.0, 0.0, {})
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss_mib(process.pid))
+            by_process = tree_rss_mib(process.pid)
+            if sum(by_process.values()) > run.peak:
+                run.peak, run.peak_by_process = sum(by_process.values()), by_process
+                run.peak_at = time.perf_counter() - started
             time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    code = process.wait()
+    run.code = process.wait()
     done.set()
     sampler.join()
-    return time.perf_counter() - started, peak, code
+    run.seconds = time.perf_counter() - started
+    return run
 
 
-def step_times(data_dir: Path) -> list[tuple[str, float]]:
+def step_times(data_dir: Path) -> tuple[float, list[tuple[str, float, float]]]:
+    """The newest run's start (epoch seconds) and its steps as (key, start, seconds), slowest first."""
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
         (run,) = instance.get_runs(limit=1)
         stats = instance.get_run_step_stats(run.run_id)
-    return sorted(((s.step_key, (s.end_time or 0) - (s.start_time or 0)) for s in stats), key=lambda s: -s[1])
+        record = instance.get_run_record_by_id(run.run_id)
+    run_start = record.start_time if record and record.start_time else 0.0
+    steps = [(s.step_key, s.start_time or 0.0, (s.end_time or 0.0) - (s.start_time or 0.0)) for s in stats]
+    return run_start, sorted(steps, key=lambda s: -s[2])
 
 
 def slowest_models(count: int = 8) -> list[tuple[str, float]]:
@@ -98,13 +123,23 @@ def slowest_models(count: int = 8) -> list[tuple[str, float]]:
     )[:count]
 
 
-def report(label: str, data_dir: Path, seconds: float, peak: float, code: int) -> None:
-    print(f"{label}: {seconds:.0f} s, peak RSS of the process tree {peak:,.0f} MiB, exit {code}")
-    steps = step_times(data_dir)
-    checks = [duration for step, duration in steps if step.endswith("_expectations")]
+def report(label: str, data_dir: Path, run: Run, launched: float) -> None:
+    """`launched`: epoch seconds when the run's command started."""
+    print(f"{label}: {run.seconds:.0f} s, peak RSS of the process tree {run.peak:,.0f} MiB, exit {run.code}")
+    run_start, steps = step_times(data_dir)
+    print(
+        f"    before the Dagster run started (imports, dbt manifest, planning): {run_start - launched:.1f} s"
+    )
+    peak_epoch = launched + run.peak_at
+    at_peak = [key for key, start, seconds in steps if start <= peak_epoch <= start + seconds]
+    held = ", ".join(
+        f"{name} {mib:,.0f}" for name, mib in sorted(run.peak_by_process.items(), key=lambda i: -i[1])
+    )
+    print(f"    peak at {run.peak_at:.0f} s, during {at_peak or ['no step']}; MiB by process: {held}")
+    checks = [seconds for key, _, seconds in steps if key.endswith("_expectations")]
     print(f"    {len(checks)} quality check steps: {sum(checks):.1f} s")
-    for step, duration in [s for s in steps if not s[0].endswith("_expectations")][:6]:
-        print(f"    step {step}: {duration:.1f} s")
+    for key, _, seconds in [s for s in steps if not s[0].endswith("_expectations")][:6]:
+        print(f"    step {key}: {seconds:.1f} s")
     for model, duration in slowest_models():
         print(f"    dbt {model}: {duration:.1f} s")
 
@@ -140,23 +175,33 @@ def main() -> None:
         )
         env["SALESOPS_EXPORTS_DIR"] = str(data_dir / "demo")
         env["SALESOPS_AS_OF_DATE"] = args.as_of
+        launched = time.time()
         full = timed_run(data_dir, [], env)
-        report(f"scale {args.scale} full run on the exports", data_dir, *full)
-        print(f"    with the demo written first, as `make run` does: {full[0] + demo_seconds:.0f} s")
+        report(f"scale {args.scale} full run on the exports", data_dir, full, launched)
+        print(f"    with the demo written first, as `make run` does: {full.seconds + demo_seconds:.0f} s")
 
         def share(seconds: float) -> str:
-            with_demo = seconds / (full[0] + demo_seconds)
-            return f"{seconds / full[0]:.0%} of the full run, {with_demo:.0%} with the demo"
+            with_demo = seconds / (full.seconds + demo_seconds)
+            return f"{seconds / full.seconds:.0%} of the full run, {with_demo:.0%} with the demo"
 
         if args.again:
+            launched = time.time()
             again = timed_run(data_dir, [], env)
-            report(f"scale {args.scale} run with no new data ({share(again[0])})", data_dir, *again)
+            report(
+                f"scale {args.scale} run with no new data ({share(again.seconds)})", data_dir, again, launched
+            )
         if args.next_day:
             next_day = date.fromisoformat(args.as_of) + timedelta(days=1)
             generate(data_dir / "demo", 42, next_day, args.scale)  # the next day's exports
             env["SALESOPS_AS_OF_DATE"] = next_day.isoformat()
+            launched = time.time()
             later = timed_run(data_dir, [], env)
-            report(f"scale {args.scale} run after one more day of data ({share(later[0])})", data_dir, *later)
+            report(
+                f"scale {args.scale} run after one more day of data ({share(later.seconds)})",
+                data_dir,
+                later,
+                launched,
+            )
         print(f"load average after: {os.getloadavg()}")
     finally:
         if args.keep:
