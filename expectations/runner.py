@@ -19,11 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import great_expectations as gx
-import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.spec import Lookup, Rules, SuiteSpec
+from expectations.spec import Lookup, Rules, SuiteSpec, expect
 
 SAMPLE_ROWS = 5
 # A run's row count may fall to half or double (plus a little) of the last good run's before
@@ -39,7 +37,7 @@ def is_row_count_rule(rule: tuple[Any, str]) -> bool:
 
 def row_count_within(rules: Rules, rows: int) -> bool:
     """Whether `rows` meets the suite's row-count rule (true when it has none)."""
-    bounds = [e.configuration.kwargs for e, severity in rules if is_row_count_rule((e, severity))]
+    bounds = [e.kwargs for e, severity in rules if is_row_count_rule((e, severity))]
     return all(b["min_value"] <= rows <= b["max_value"] for b in bounds)
 
 
@@ -67,7 +65,8 @@ def run_rules(spec: SuiteSpec, lookup: Lookup, previous_rows: int | None) -> Rul
     if previous_rows is not None:
         rules.append(
             (
-                gxe.ExpectTableRowCountToBeBetween(
+                expect(
+                    "ExpectTableRowCountToBeBetween",
                     min_value=math.floor(previous_rows * ROW_COUNT_FLOOR),
                     max_value=math.ceil(previous_rows * ROW_COUNT_CEILING) + ROW_COUNT_SLACK,
                 ),
@@ -75,9 +74,9 @@ def run_rules(spec: SuiteSpec, lookup: Lookup, previous_rows: int | None) -> Rul
             )
         )
     if spec.recency_column:
-        rules.append((gxe.ExpectColumnMinToBeBetween(column=DAYS_OLD, max_value=spec.recent_days), "warning"))
-    for expectation, severity in rules:
-        expectation.meta = {**(expectation.meta or {}), "severity": severity}
+        rules.append(
+            (expect("ExpectColumnMinToBeBetween", column=DAYS_OLD, max_value=spec.recent_days), "warning")
+        )
     return rules
 
 
@@ -89,6 +88,8 @@ def with_age_column(frame: pd.DataFrame, column: str, today: date) -> pd.DataFra
 
 @functools.cache
 def _context(project_dir: Path) -> Any:
+    import great_expectations as gx
+
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="file", project_root_dir=str(project_dir))
     context.variables.progress_bars = {"globally": False}
@@ -96,6 +97,8 @@ def _context(project_dir: Path) -> Any:
 
 
 def _checkpoint(context: Any, spec: SuiteSpec, rules: Rules) -> Any:
+    import great_expectations as gx
+
     source = context.data_sources.add_or_update_pandas("warehouse")
     asset = next((a for a in source.assets if a.name == spec.name), None) or source.add_dataframe_asset(
         spec.name
@@ -106,7 +109,7 @@ def _checkpoint(context: Any, spec: SuiteSpec, rules: Rules) -> Any:
         else asset.add_batch_definition_whole_dataframe("run")
     )
     suite = context.suites.add_or_update(
-        gx.ExpectationSuite(name=spec.name, expectations=[e for e, _ in rules])
+        gx.ExpectationSuite(name=spec.name, expectations=[e.to_gx(severity) for e, severity in rules])
     )
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)

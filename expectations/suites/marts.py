@@ -3,9 +3,17 @@ logic and references back to the people and deals they describe."""
 
 from __future__ import annotations
 
-import great_expectations.expectations as gxe
-
-from expectations.spec import Lookup, Rules, SuiteSpec, key_rules, non_negative, one_of, percentage, refers_to
+from expectations.spec import (
+    Lookup,
+    Rules,
+    SuiteSpec,
+    expect,
+    key_rules,
+    non_negative,
+    one_of,
+    percentage,
+    refers_to,
+)
 from expectations.suites.raw import known_currencies
 
 PERIOD_GRAINS = ["week", "month", "quarter", "year"]
@@ -34,7 +42,8 @@ def _opportunities(lookup: Lookup) -> Rules:
         *percentage("probability_pct"),
         *one_of("currency_code", known_currencies(lookup)),
         (
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            expect(
+                "ExpectColumnPairValuesAToBeGreaterThanB",
                 column_A="close_date",
                 column_B="created_date",
                 or_equal=True,
@@ -43,7 +52,7 @@ def _opportunities(lookup: Lookup) -> Rules:
             ),
             "blocking",
         ),
-        (gxe.ExpectColumnValuesToNotBeNull(column="team_id"), "warning"),
+        (expect("ExpectColumnValuesToNotBeNull", column="team_id"), "warning"),
     ]
 
 
@@ -71,8 +80,11 @@ def _attainment(lookup: Lookup) -> Rules:
         *one_of("attainment_level", ["rep", "team", "territory", "region"]),
         *non_negative("quota_amount", "bookings_credited"),
         (
-            gxe.ExpectColumnValuesToBeBetween(
-                column="attainment_pct", min_value=0, max_value=PLAUSIBLE_ATTAINMENT_PCT
+            expect(
+                "ExpectColumnValuesToBeBetween",
+                column="attainment_pct",
+                min_value=0,
+                max_value=PLAUSIBLE_ATTAINMENT_PCT,
             ),
             "warning",
         ),
@@ -94,7 +106,10 @@ def _statements(lookup: Lookup) -> Rules:
         *key_rules(("statement_id",), ("user_id", "statement_month", "net_payout_amount")),
         # Pay is never negative: a shortfall (a negative amount) carries to the next month instead.
         *non_negative("payout_amount"),
-        (gxe.ExpectColumnValuesToBeBetween(column="shortfall_carried_out_amount", max_value=0), "blocking"),
+        (
+            expect("ExpectColumnValuesToBeBetween", column="shortfall_carried_out_amount", max_value=0),
+            "blocking",
+        ),
     ]
 
 
@@ -152,7 +167,10 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
         ("credit_id",),
         lambda lookup: [
             *key_rules(("credit_id",), ("opportunity_id", "user_id", "plan_id", "plan_version")),
-            (gxe.ExpectColumnValuesToBeBetween(column="split_pct", min_value=0, max_value=200), "blocking"),
+            (
+                expect("ExpectColumnValuesToBeBetween", column="split_pct", min_value=0, max_value=200),
+                "blocking",
+            ),
             *refers_to("opportunity_id", "pipeline", "fct_opportunities", "opportunity_id"),
         ],
     ),
@@ -174,7 +192,7 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
         lambda lookup: [
             *key_rules(("exception_id",), ("account_id", "currency_code", "likely_reason")),
             # A business exception: any row at all is worth a look, never a reason to hold back.
-            (gxe.ExpectTableRowCountToEqual(value=0), "warning"),
+            (expect("ExpectTableRowCountToEqual", value=0), "warning"),
         ],
     ),
     SuiteSpec(

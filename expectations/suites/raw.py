@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import great_expectations.expectations as gxe
-
-from expectations.spec import Lookup, Rules, SuiteSpec, key_rules, non_negative, one_of, percentage, refers_to
+from expectations.spec import (
+    Lookup,
+    Rules,
+    SuiteSpec,
+    expect,
+    key_rules,
+    non_negative,
+    one_of,
+    percentage,
+    refers_to,
+)
 from ingestion.contracts import SNAKE_CASE, TableContract, required_columns
 from ingestion.finance.tables import FINANCE_TABLES
 from ingestion.hubspot.objects import OWNERS, SEARCHED_OBJECTS
@@ -90,7 +98,7 @@ EXTRA_RULES: dict[tuple[str, str], Callable[[Lookup], Rules]] = {
     (FIN, "payments"): _child_of_invoice("amount"),
     (FIN, "credit_notes"): _child_of_invoice("amount"),
     (FIN, "fx_rates"): lambda lookup: [
-        (gxe.ExpectColumnValuesToBeBetween(column="rate", min_value=0, strict_min=True), "blocking"),
+        (expect("ExpectColumnValuesToBeBetween", column="rate", min_value=0, strict_min=True), "blocking"),
     ],
     (PLANS, "quotas"): lambda lookup: [
         *non_negative("quota_amount"),
@@ -161,7 +169,7 @@ RAW_SUITES: tuple[SuiteSpec, ...] = (
         "comp_plan_fx_rates",
         ("plan_id", "plan_version", "from_currency"),
         lambda lookup: [
-            (gxe.ExpectColumnValuesToBeBetween(column="rate", min_value=0, strict_min=True), "blocking")
+            (expect("ExpectColumnValuesToBeBetween", column="rate", min_value=0, strict_min=True), "blocking")
         ],
     ),
     _plan_part(

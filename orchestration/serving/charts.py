@@ -8,11 +8,6 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to PNG bytes
-import matplotlib.pyplot as plt
-
 from orchestration.serving.reader import Fetch
 
 WATERFALL_STEPS = (
@@ -31,10 +26,21 @@ WATERFALL_STEPS = (
 )
 
 
+def _pyplot() -> Any:
+    """matplotlib, imported when a chart is drawn (not by every process that loads the
+    definitions), rendering to PNG bytes: there is no display."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def _png(figure: Any) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
-    plt.close(figure)
+    _pyplot().close(figure)
     return base64.b64encode(buffer.getvalue()).decode()
 
 
@@ -52,7 +58,7 @@ def waterfall_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
         return None
     month, start, *moves, end = rows[0]
     labels = ["open at start", *(step.replace("_", " ") for step, _ in WATERFALL_STEPS), "open at end"]
-    figure, axis = plt.subplots(figsize=(10, 3.5))
+    figure, axis = _pyplot().subplots(figsize=(10, 3.5))
     level = float(start)
     axis.bar(0, level, color="#4a6fa5")
     for index, ((_, sign), amount) in enumerate(zip(WATERFALL_STEPS, moves, strict=True), start=1):
@@ -76,7 +82,7 @@ def distribution_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
     )
     if not rows:
         return None
-    figure, axis = plt.subplots(figsize=(6, 3))
+    figure, axis = _pyplot().subplots(figsize=(6, 3))
     axis.bar([row[1] for row in rows], [int(row[2]) for row in rows], color="#4a6fa5")
     axis.set_ylabel("reps")
     title = f"Attainment distribution, quarter of {rows[0][0]:%B %Y}"

@@ -64,7 +64,7 @@ def validated_columns(spec: SuiteSpec, rules: Rules) -> list[str]:
     report as missing."""
     named = {*spec.key, *([spec.recency_column] if spec.recency_column else [])}
     for expectation, _ in rules:
-        kwargs = expectation.configuration.kwargs
+        kwargs = expectation.kwargs
         named.update(kwargs.get(name) for name in ("column", "column_A", "column_B") if kwargs.get(name))
         named.update(kwargs.get("column_list") or [])
         # A row condition ("is_open == False") reads columns too.
@@ -102,7 +102,7 @@ def suite_fingerprint(
     count) and the day (for a recency rule). Equal fingerprints give equal results, so a check can reuse its
     last one. Hashed in the engine, one plain scan per table, no window."""
     rule_text = json.dumps(
-        [(e.expectation_type, e.configuration.kwargs, severity) for e, severity in rules],
+        [(e.expectation_type, e.kwargs, severity) for e, severity in rules],
         default=str,
         sort_keys=True,
     )
