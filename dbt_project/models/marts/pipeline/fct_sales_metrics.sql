@@ -1,4 +1,4 @@
--- Sales metrics per period grain (month, fiscal quarter) × level (rep, team, region) × member.
+-- Sales metrics per period grain (month, fiscal quarter, fiscal year) × level (rep, team, region) × member.
 -- Closed deals count in the period of their close date, with the owner's team at close; open
 -- pipeline is the pipeline on the day the period is measured (its last day, or the as-of date
 -- while it runs), with the owner's team that day. Definitions: see the column docs and the
@@ -7,7 +7,7 @@ with
 
 periods as (
     select * from {{ ref('int_calendar_periods') }}
-    where period_grain in ('month', 'quarter')
+    where period_grain in ('month', 'quarter', 'year')
 ),
 
 opportunities as (
@@ -83,7 +83,7 @@ slippage as (
         {{ column }} as member_id,
         sum(pushed_out) as slipped_amount
     from movement
-    where period_grain in ('month', 'quarter')
+    where period_grain in ('month', 'quarter', 'year')
         and pipeline_scope = 'closing_in_period'
         and {{ column }} is not null
     group by period_grain, period_start, {{ column }}
