@@ -27,49 +27,87 @@ from orchestration import settings
 CANDIDATE_LOAD_ID = "9999999999.0"
 
 
+# Attainment bands of rep-periods, in order (lower bound inclusive, in %).
+BANDS = ((0, "below 50 %"), (50, "50-100 %"), (100, "100-150 %"), (150, "150 % and more"))
+
+
 @dataclass(frozen=True)
 class PlanCost:
+    """What a plan costs over the months asked for: commission plus SPIFF awards, per rep."""
+
     total: Decimal
     per_rep: dict[str, Decimal]
-    attainment_bands: dict[str, int]
+    attainment_bands: dict[str, int]  # in the order of BANDS, bands without rep-periods left out
+    spiffs: Decimal = Decimal("0")
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]) -> None:
+    """Load the candidate's rows into raw_plans.<table>, with dlt's load columns where the table
+    has them (tables loaded from arrow have none)."""
     existing = {name for (name,) in con.execute(
         "select column_name from information_schema.columns "
         "where table_schema = 'raw_plans' and table_name = ?",
         [table],
     ).fetchall()}  # fmt: skip
-    for row in rows:
+    # As dlt's merge on the plan files' keys would: a version already loaded is replaced.
+    for plan_id, version in {(row["plan_id"], row["plan_version"]) for row in rows}:
+        con.execute(
+            f"delete from raw_plans.{table} where plan_id = ? and plan_version = ?", [plan_id, version]
+        )
+    for number, row in enumerate(rows):
         values = {k: v for k, v in row.items() if k in existing}
-        values |= {"_dlt_load_id": CANDIDATE_LOAD_ID, "_dlt_id": f"backtest-{len(values)}"}
+        load_columns = {"_dlt_load_id": CANDIDATE_LOAD_ID, "_dlt_id": f"backtest-{table}-{number}"}
+        values |= {k: v for k, v in load_columns.items() if k in existing}
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         con.execute(f"insert into raw_plans.{table} ({columns}) values ({marks})", list(values.values()))
 
 
 def _plan_cost(warehouse: Path, plan_id: str, start: date, end: date) -> PlanCost:
+    band_case = " ".join(f"when attainment_pct >= {low} then '{label}'" for low, label in reversed(BANDS))
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        per_rep = dict(con.execute(
+        commission = dict(con.execute(
             "select user_id, sum(commission_amount) from compensation.fct_commission_lines "
-            "where plan_id = ? and commission_month between ? and ? group by user_id order by user_id",
+            "where plan_id = ? and commission_month between ? and ? group by user_id",
+            [plan_id, start, end],
+        ).fetchall())  # fmt: skip
+        # A SPIFF is earned in the month of the credit that qualifies for it.
+        spiffs = dict(con.execute(
+            "select user_id, sum(spiff_award_amount) from intermediate.int_spiff_awards "
+            "where plan_id = ? and date_trunc('month', credit_date) between ? and ? group by user_id",
             [plan_id, start, end],
         ).fetchall())  # fmt: skip
         bands = dict(con.execute(
-            """
+            f"""
             with periods as (
                 select commission_period_id, max(attainment_after_pct) as attainment_pct
                 from compensation.fct_commission_lines
                 where plan_id = ? and commission_month between ? and ?
                 group by commission_period_id
             )
-            select case when attainment_pct < 50 then 'below 50 %' when attainment_pct < 100 then '50-100 %'
-                        when attainment_pct < 150 then '100-150 %' else '150 % and more' end, count(*)
-            from periods group by 1 order by 1
+            select case {band_case} else '{BANDS[0][1]}' end as band, count(*)
+            from periods group by 1
             """,
             [plan_id, start, end],
         ).fetchall())  # fmt: skip
-    return PlanCost(sum(per_rep.values(), Decimal("0")), per_rep, bands)
+    per_rep = {
+        rep: commission.get(rep, Decimal("0")) + spiffs.get(rep, Decimal("0"))
+        for rep in sorted(set(commission) | set(spiffs))
+    }
+    ordered_bands = {label: bands[label] for _, label in BANDS if label in bands}
+    return PlanCost(
+        sum(per_rep.values(), Decimal("0")), per_rep, ordered_bands, sum(spiffs.values(), Decimal("0"))
+    )
+
+
+def rep_names(warehouse: Path) -> dict[str, str]:
+    """Each rep's display name; a name two reps share gets the rep's id beside it."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("select user_id, user_name from intermediate.int_crm_users").fetchall()
+    counts: dict[str, int] = {}
+    for _, name in rows:
+        counts[name] = counts.get(name, 0) + 1
+    return {user: (name if counts[name] == 1 else f"{name} ({user})") for user, name in rows if name}
 
 
 def backtest(candidate: Path, start: date, end: date) -> tuple[PlanCost, PlanCost]:
@@ -85,7 +123,7 @@ def backtest(candidate: Path, start: date, end: date) -> tuple[PlanCost, PlanCos
             _insert_rows(con, "comp_plan_spiffs", spiffs)
         dbt = Path(sys.executable).parent / "dbt"
         result = subprocess.run(
-            [str(dbt), "run", "--select", "+fct_commission_lines", "--profiles-dir", ".",
+            [str(dbt), "run", "--select", "+fct_commission_lines", "+int_spiff_awards", "--profiles-dir", ".",
              "--target-path", str(Path(scratch) / "target"), "--log-path", str(Path(scratch) / "logs")],
             cwd=settings.DBT_PROJECT_DIR, env={**os.environ, "SALESOPS_WAREHOUSE_PATH": str(copy)},
             capture_output=True, text=True, check=False,
@@ -98,16 +136,29 @@ def backtest(candidate: Path, start: date, end: date) -> tuple[PlanCost, PlanCos
         )
 
 
-def format_backtest(plan_id: str, in_force: PlanCost, candidate: PlanCost) -> str:
-    reps = sorted(set(in_force.per_rep) | set(candidate.per_rep))
-    lines = [f"{'plan ' + plan_id:30s} {'in force':>14s} {'candidate':>14s} {'change':>14s}"]
-    lines.append(f"{'total cost':30s} {in_force.total:>14,.2f} {candidate.total:>14,.2f} "
-                 f"{candidate.total - in_force.total:>14,.2f}")  # fmt: skip
+def format_backtest(plan_id: str, in_force: PlanCost, candidate: PlanCost, names: dict[str, str]) -> str:
+    """The two costs side by side: total, SPIFFs, each rep by name, and rep-periods per
+    attainment band, with the change in money and in %."""
+
+    def change(old: Decimal, new: Decimal) -> str:
+        percent = f"{(new - old) / old:+.1%}" if old else ("new" if new else "")
+        return f"{new - old:>+14,.2f} {percent:>8s}"
+
+    width = max([30, *(len(name) + 2 for name in names.values())])
+    lines = [f"{'plan ' + plan_id:{width}s} {'in force':>14s} {'candidate':>14s} {'change':>14s} {'%':>8s}"]
+    lines.append(f"{'total cost':{width}s} {in_force.total:>14,.2f} {candidate.total:>14,.2f} "
+                 f"{change(in_force.total, candidate.total)}")  # fmt: skip
+    lines.append(f"{'  of which SPIFFs':{width}s} {in_force.spiffs:>14,.2f} {candidate.spiffs:>14,.2f} "
+                 f"{change(in_force.spiffs, candidate.spiffs)}")  # fmt: skip
+    reps = sorted(set(in_force.per_rep) | set(candidate.per_rep), key=lambda rep: (names.get(rep, rep), rep))
     for rep in reps:
         old, new = in_force.per_rep.get(rep, Decimal(0)), candidate.per_rep.get(rep, Decimal(0))
-        lines.append(f"  {rep:28s} {old:>14,.2f} {new:>14,.2f} {new - old:>14,.2f}")
+        lines.append(f"  {names.get(rep, rep):{width - 2}s} {old:>14,.2f} {new:>14,.2f} {change(old, new)}")
     lines.append("attainment (rep-periods)")
-    for band in sorted(set(in_force.attainment_bands) | set(candidate.attainment_bands)):
-        lines.append(f"  {band:28s} {in_force.attainment_bands.get(band, 0):>14d} "
-                     f"{candidate.attainment_bands.get(band, 0):>14d}")  # fmt: skip
+    for _, band in BANDS:
+        old_count, new_count = in_force.attainment_bands.get(band, 0), candidate.attainment_bands.get(band, 0)
+        if old_count or new_count:
+            lines.append(
+                f"  {band:{width - 2}s} {old_count:>14d} {new_count:>14d} {new_count - old_count:>+14d}"
+            )
     return "\n".join(lines)

@@ -170,10 +170,11 @@ def grant_access(args: argparse.Namespace) -> int:
 def backtest(args: argparse.Namespace) -> int:
     from ingestion.plans.comp_plans import load_comp_plan
     from orchestration.backtest import backtest as run_backtest
-    from orchestration.backtest import format_backtest
+    from orchestration.backtest import format_backtest, rep_names
 
     in_force, candidate = run_backtest(args.plan, args.start, args.end)
-    print(format_backtest(load_comp_plan(args.plan)["plan_id"], in_force, candidate))
+    names = rep_names(settings.warehouse_path())
+    print(format_backtest(load_comp_plan(args.plan)["plan_id"], in_force, candidate, names))
     return 0
 
 

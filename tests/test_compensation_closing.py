@@ -11,6 +11,7 @@ close, inside the 90-day window), arrives after May was closed: the clawback is 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -233,9 +234,11 @@ def test_backtesting_a_candidate_plan_costs_it_beside_the_plan_in_force(
 ) -> None:
     """Hand-worked: in force, 10 % to quota. Commission January-June 2025: R1 1,000 (O1) +
     3,500 (O3) = 4,500; R2 3,000 (O12) + 800 (40 % of O10) = 3,800; R3 1,200 (60 % of O10);
-    total 9,500. Candidate: 15 % flat -> R1 6,750, R2 5,700, R3 1,800, total 14,250. Nobody
-    reaches 50 % of quota in any quarter, under either plan."""
-    from orchestration.backtest import backtest
+    total 9,500. Candidate: 15 % flat -> R1 6,750, R2 5,700, R3 1,800, plus a 500 SPIFF on
+    each new-business deal credited in Q1 (O1 to R1 on Feb 28, O12 to R2 on Mar 20) and a
+    fixed EUR rate (no EUR deal is won): R1 7,250, R2 6,200, R3 1,800, total 15,250 (+60.5 %).
+    Nobody reaches 50 % of quota in any quarter, under either plan."""
+    from orchestration.backtest import backtest, format_backtest, rep_names
 
     candidate = tmp_path / "tiny-ae.yaml"
     candidate.write_text(
@@ -243,15 +246,33 @@ def test_backtesting_a_candidate_plan_costs_it_beside_the_plan_in_force(
         .read_text()
         .replace("rate: 0.10}", "rate: 0.15}")
         .replace("rate: 0.20}", "rate: 0.15}")
+        + "fx_rates: {EUR: 1.10}\n"
+        "spiffs:\n"
+        "  - {name: Q1 new logo, kind: flat, amount: 500, qualifies: {deal_type: new_business},\n"
+        "     window: {from: 2025-01-01, to: 2025-03-31}}\n"
     )
     in_force, proposed = backtest(candidate, date(2025, 1, 1), date(2025, 6, 1))
-    assert (in_force.total, in_force.per_rep) == (
-        D("9500.00"), {"R1": D("4500.00"), "R2": D("3800.00"), "R3": D("1200.00")},
+    assert (in_force.total, in_force.spiffs, in_force.per_rep) == (
+        D("9500.00"), D("0"), {"R1": D("4500.00"), "R2": D("3800.00"), "R3": D("1200.00")},
     )  # fmt: skip
-    assert (proposed.total, proposed.per_rep) == (
-        D("14250.00"), {"R1": D("6750.00"), "R2": D("5700.00"), "R3": D("1800.00")},
+    assert (proposed.total, proposed.spiffs, proposed.per_rep) == (
+        D("15250.00"), D("1000.00"), {"R1": D("7250.00"), "R2": D("6200.00"), "R3": D("1800.00")},
     )  # fmt: skip
     assert in_force.attainment_bands == proposed.attainment_bands == {"below 50 %": 5}
+    report = format_backtest("tiny-ae", in_force, proposed, rep_names(company.warehouse)).splitlines()
+    # Reps by name, sorted by name; the change in money and in %.
+    assert [line.split()[:2] for line in report[3:6]] == [["Ada", "One"], ["Bo", "Two"], ["Cy", "Three"]]
+    assert report[1].split()[-2:] == ["+5,750.00", "+60.5%"]
+    assert report[3].split()[-2:] == ["+2,750.00", "+61.1%"]
+
+
+def test_backtest_bands_read_in_attainment_order() -> None:
+    from orchestration.backtest import PlanCost, format_backtest
+
+    bands = {"below 50 %": 1, "50-100 %": 2, "100-150 %": 3, "150 % and more": 4}
+    cost = PlanCost(D("1"), {}, dict(reversed(bands.items())))
+    report = format_backtest("p", cost, cost, {})
+    assert [re.split(r"\s{2,}", line.strip())[0] for line in report.splitlines()[-4:]] == list(bands)
 
 
 def test_pay_comes_only_from_compensation_that_passed_the_gate(
