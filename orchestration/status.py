@@ -7,17 +7,15 @@ import time
 
 import dagster as dg
 
-from orchestration.defs.automation.freshness import FRESHNESS_SLAS
+from orchestration.defs.automation.freshness import FRESHNESS_SLAS, keys_with_sla
 from orchestration.defs.quality.check_history import latest_evaluations
 
 
 def freshness_lines(instance: dg.DagsterInstance, graph: object) -> list[str]:
     lines = []
     now = time.time()
-    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
-        group = graph.get(key).group_name
-        if group not in FRESHNESS_SLAS:
-            continue
+    with_sla = [(key, group) for group, keys in keys_with_sla(graph).items() for key in keys]
+    for key, group in sorted(with_sla, key=lambda item: item[0].to_user_string()):
         event = instance.get_latest_materialization_event(key)
         sla_hours = FRESHNESS_SLAS[group].total_seconds() / 3600
         if event is None:

@@ -240,3 +240,18 @@ def test_rejected_rows_are_kept_with_reasons_and_counted_in_the_run_metadata(
     assert event is not None and clean is not None
     assert event.asset_materialization.metadata["rejected_rows"].value == rejected[0]
     assert clean.asset_materialization.metadata["rejected_rows"].value == 0
+
+
+def test_status_after_a_clean_run_is_fresh_and_exits_0(
+    demo_warehouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only what the daily run builds has an SLA: the closed months and the period log change on
+    close-month, so they are not called stale before anyone closes a month."""
+    from orchestration.cli import main
+
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    report = capsys.readouterr().out
+    assert "STALE" not in report and "never materialized" not in report
+    assert "pipeline/fct_opportunities" in report and "serving/marts" in report
+    assert "closed_months" not in report and "period_log" not in report

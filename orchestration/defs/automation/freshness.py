@@ -1,7 +1,9 @@
 """Freshness SLAs per mart group, in one place, as Dagster freshness checks with their sensor.
 
 A mart is stale when its last materialization is older than its group's SLA: the check fails
-(WARN) and the UI shows it on the asset; the alert sensor posts it to the webhook.
+(WARN) and the UI shows it on the asset; the alert sensor posts it to the webhook. Only what the
+daily full run builds has an SLA: the closed months and the period log change when someone
+closes a month, not with time.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import dagster as dg
+
+from orchestration.defs.automation.jobs import full_run_job
 
 # group -> how old its newest materialization may be. Daily marts get a day and two hours of
 # slack; statements are produced monthly.
@@ -20,16 +24,21 @@ FRESHNESS_SLAS: dict[str, timedelta] = {
 }
 
 
+def keys_with_sla(graph: dg.AssetGraph) -> dict[str, list[dg.AssetKey]]:
+    """Per group with an SLA, the assets of it the full run materializes."""
+    built = full_run_job.selection.resolve(graph, allow_missing=True)
+    keys: dict[str, list[dg.AssetKey]] = {}
+    for key in sorted(built, key=lambda key: key.to_user_string()):
+        node = graph.get(key)
+        if node.is_materializable and node.group_name in FRESHNESS_SLAS:
+            keys.setdefault(node.group_name, []).append(key)
+    return keys
+
+
 def freshness_checks(assets: dg.Definitions) -> list[dg.AssetChecksDefinition]:
-    graph = assets.resolve_asset_graph()
     checks: list[dg.AssetChecksDefinition] = []
-    for group, sla in FRESHNESS_SLAS.items():
-        keys = sorted(
-            (key for key in graph.get_all_asset_keys() if graph.get(key).group_name == group),
-            key=lambda key: key.to_user_string(),
-        )
-        if keys:
-            checks += dg.build_last_update_freshness_checks(assets=keys, lower_bound_delta=sla)
+    for group, keys in keys_with_sla(assets.resolve_asset_graph()).items():
+        checks += dg.build_last_update_freshness_checks(assets=keys, lower_bound_delta=FRESHNESS_SLAS[group])
     return checks
 
 
