@@ -169,3 +169,27 @@ def test_an_owner_the_crm_does_not_know_fails_naming_the_row_and_the_value(quali
         1,
     )
     assert failed.sample == ["owner_id missing from raw_salesforce.user=005GONE, id=006B"]
+
+
+def test_attainment_is_implausible_over_a_quota_period_not_over_a_month(quality_dir: Path) -> None:
+    """1,590 % in a month is a new hire's few days of quota met by one deal; over a quarter it is
+    a misplaced decimal or a missing quota, and warns."""
+    from expectations.suites.marts import MART_SUITES
+
+    attainment = next(s for s in MART_SUITES if s.name == "quota.fct_quota_attainment")
+    frame = pd.DataFrame(
+        {
+            "attainment_id": ["a1", "a2", "a3"],
+            "period_grain": ["month", "quarter", "quarter"],
+            "member_id": ["005A"] * 3,
+            "attainment_level": ["rep"] * 3,
+            "quota_amount": [8241.76, 25000.0, 25000.0],
+            "bookings_credited": [131062.0, 397500.0, 30000.0],
+            "attainment_pct": [1590.22, 1590.0, 120.0],
+        }
+    )
+    validation = check(attainment, frame, quality_dir)
+    failed = [
+        (o.column, o.severity, o.unexpected_count, o.sample) for o in validation.outcomes if not o.success
+    ]
+    assert failed == [("attainment_pct", "warning", 1, ["attainment_pct=1590.0, attainment_id=a2"])]

@@ -31,7 +31,9 @@ LEDGER_ENTRY_TYPES = [
     "clawback",
     "adjustment",
 ]
-# Attainment far beyond this is a data error (a misplaced decimal, a missing quota), not a hero.
+# Over a quota period (quarter, year), attainment far beyond this is a data error (a misplaced
+# decimal, a missing quota), not a hero. A month is not one: a rep hired mid-month has a few
+# days' quota, and one deal can be ten times it.
 PLAUSIBLE_ATTAINMENT_PCT = 1000
 
 
@@ -85,6 +87,8 @@ def _attainment(lookup: Lookup) -> Rules:
                 column="attainment_pct",
                 min_value=0,
                 max_value=PLAUSIBLE_ATTAINMENT_PCT,
+                row_condition='period_grain != "month"',
+                condition_parser="pandas",
             ),
             "warning",
         ),
