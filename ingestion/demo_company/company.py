@@ -609,7 +609,7 @@ STAMP = ".demo-company.key"
 
 
 def demo_key(seed: int, as_of: date, scale: float) -> str:
-    digest = hashlib.sha256(f"{seed}|{as_of}|{scale}".encode())
+    digest = hashlib.sha256(f"{seed}|{as_of}|{float(scale)}".encode())  # 25 and 25.0 are one demo
     for source in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()
