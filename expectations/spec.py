@@ -69,7 +69,13 @@ class SuiteSpec:
 
     @property
     def check_name(self) -> str:
+        """The blocking check: its failures stop everything downstream."""
         return f"{self.table}_expectations"
+
+    @property
+    def warning_check_name(self) -> str:
+        """The warnings: they show in the UI, named as warnings, and stop nothing."""
+        return f"{self.table}_warnings"
 
 
 def key_rules(key: tuple[str, ...], required: tuple[str, ...] = ()) -> Rules:

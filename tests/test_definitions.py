@@ -36,6 +36,11 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
         if key.path[0].startswith("raw_") or key.path[0] in ("pipeline", "quota", "compensation")
     } - {dg.AssetKey(["compensation", "closed_months"])}
     assert tables - expectation_suites == set()
+    # Each suite's warnings are a check of their own, named so, that blocks nothing.
+    warnings = {key.asset_key for key in graph.asset_check_keys if key.name.endswith("_warnings")}
+    assert warnings == expectation_suites
+    assert graph.get_check_spec(dg.AssetCheckKey(raw_opportunity, "opportunity_expectations")).blocking
+    assert not graph.get_check_spec(dg.AssetCheckKey(raw_opportunity, "opportunity_warnings")).blocking
     # Reconciliations (dbt singular tests over several models) show as checks on the mart they guard.
     reconciliations = {
         ("compensation", "fct_payout_ledger", "assert_ledger_earned_equals_commission_lines"),

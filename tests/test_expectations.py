@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
@@ -14,10 +15,11 @@ import pytest
 from expectations.runner import Validation, build_data_docs, run_rules, validate
 from expectations.spec import SuiteSpec, references
 from expectations.suites.raw import RAW_SUITES
-from orchestration.defs.quality.results import to_check_result
+from orchestration.defs.quality.results import to_check_results
 from orchestration.defs.quality.warehouse_reader import suite_query
 
 RAW_OPPORTUNITY = next(s for s in RAW_SUITES if s.name == "raw_salesforce.opportunity")
+OPPORTUNITY_KEY = dg.AssetKey(["raw_salesforce", "opportunity"])
 TODAY = date(2026, 6, 30)
 PARENTS = {
     ("raw_finance", "fx_rates", "from_currency"): ["EUR", "GBP"],
@@ -25,6 +27,15 @@ PARENTS = {
     ("raw_salesforce", "user", "id"): ["005A"],
     ("raw_salesforce", "account", "id"): ["001A"],
 }
+
+
+def results(validation: Validation) -> tuple[dg.AssetCheckResult, dg.AssetCheckResult]:
+    """(the blocking check's result, the warnings check's result)."""
+    return to_check_results(
+        validation,
+        dg.AssetCheckKey(OPPORTUNITY_KEY, "opportunity_expectations"),
+        dg.AssetCheckKey(OPPORTUNITY_KEY, "opportunity_warnings"),
+    )
 
 
 def check(
@@ -81,7 +92,7 @@ def quality_dir(tmp_path: Path) -> Path:
 def test_clean_data_passes_every_expectation_and_writes_data_docs(quality_dir: Path) -> None:
     validation = check(RAW_OPPORTUNITY, _raw_opportunities(), quality_dir, previous_rows=3)
     assert validation.outcomes and all(o.success for o in validation.outcomes)
-    assert to_check_result(validation).passed
+    assert all(result.passed for result in results(validation))
     # The site is built once per run, after the checks, keeping the newest results per suite.
     assert validation.data_docs_page is not None and not validation.data_docs_page.exists()
     for _ in range(2):
@@ -111,10 +122,11 @@ def test_a_blocking_failure_fails_with_counts_and_the_rows_by_key(quality_dir: P
     assert failed[("expect_column_values_to_be_in_set", "currency_iso_code")].sample == [
         "currency_iso_code=XXX, id=006C"
     ]
-    result = to_check_result(validation)
-    assert not result.passed and result.severity.value == "ERROR"
-    assert result.metadata["failed_blocking"].value == 3
-    assert "| expect_column_values_to_be_unique | id | blocking | 2 |" in result.metadata["failures"].value
+    blocking, warnings = results(validation)
+    assert not blocking.passed and blocking.severity.value == "ERROR"
+    assert blocking.metadata["failed_blocking"].value == 3
+    assert "| expect_column_values_to_be_unique | id | blocking | 2 |" in blocking.metadata["failures"].value
+    assert warnings.passed and warnings.check_name == "opportunity_warnings"
 
 
 def test_warnings_fail_with_warn_severity_only(quality_dir: Path) -> None:
@@ -130,9 +142,12 @@ def test_warnings_fail_with_warn_severity_only(quality_dir: Path) -> None:
         "expect_table_row_count_to_be_between",
         "expect_column_min_to_be_between",
     }
-    result = to_check_result(validation)
-    assert not result.passed and result.severity.value == "WARN"
-    assert result.metadata["failed_warning"].value == 3 and result.metadata["failed_blocking"].value == 0
+    blocking, warnings = results(validation)
+    # The blocking check passes; the warnings check fails with WARN, naming what it warns about.
+    assert blocking.passed and blocking.metadata["failed_blocking"].value == 0
+    assert not warnings.passed and warnings.severity.value == "WARN"
+    assert warnings.metadata["failed_warning"].value == 3
+    assert "expect_table_row_count_to_be_between(table)" in (warnings.description or "")
 
 
 def test_a_quota_for_a_user_the_crm_does_not_know_fails_naming_the_user(quality_dir: Path) -> None:
@@ -155,7 +170,7 @@ def test_a_quota_for_a_user_the_crm_does_not_know_fails_naming_the_user(quality_
         "user_id",
         "blocking",
     )
-    assert "005TYPO" in str(to_check_result(validation).metadata["failures"].value)
+    assert "005TYPO" in str(results(validation)[0].metadata["failures"].value)
 
 
 def test_an_owner_the_crm_does_not_know_fails_naming_the_row_and_the_value(quality_dir: Path) -> None:

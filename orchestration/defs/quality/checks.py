@@ -1,11 +1,11 @@
-"""Every Great Expectations suite as a blocking asset check on the asset it validates.
-
-A check fails with ERROR when a blocking expectation fails, so nothing downstream of that asset
-runs in that run, publishing included; warnings show in the UI and stop nothing.
+"""Every Great Expectations suite as two asset checks on the asset it validates, from one
+validation: `<table>_expectations` fails with ERROR when a blocking expectation fails, so nothing
+downstream of that asset runs in that run, publishing included; `<table>_warnings` fails with
+WARN when a warning does, which shows in the UI, named as a warning, and stops nothing.
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import dagster as dg
 
@@ -16,8 +16,8 @@ from orchestration import settings, warehouse
 from orchestration.defs.quality.results import (
     FINGERPRINT,
     last_good_row_count,
-    reused_result,
-    to_check_result,
+    reused_results,
+    to_check_results,
 )
 from orchestration.defs.quality.warehouse_reader import (
     distinct_values,
@@ -31,18 +31,29 @@ from orchestration.defs.quality.warehouse_reader import (
 
 def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
     key = dg.AssetKey([spec.schema, spec.table])
+    blocking_key = dg.AssetCheckKey(key, spec.check_name)
+    warning_key = dg.AssetCheckKey(key, spec.warning_check_name)
+    validated_on = f" (validated on its newest {spec.slice_days} days)" if spec.slice_column else ""
 
-    @dg.asset_check(
-        asset=key,
-        name=spec.check_name,
-        blocking=True,
+    @dg.multi_asset_check(
+        name=f"{spec.schema}__{spec.table}_suite",
+        specs=[
+            dg.AssetCheckSpec(
+                spec.check_name,
+                asset=key,
+                blocking=True,
+                description=f"Great Expectations suite {spec.name}, blocking rules{validated_on}",
+            ),
+            dg.AssetCheckSpec(
+                spec.warning_check_name,
+                asset=key,
+                description=f"Great Expectations suite {spec.name}, warnings (stop nothing){validated_on}",
+            ),
+        ],
         pool=settings.WAREHOUSE_POOL,
-        description=f"Great Expectations suite {spec.name}"
-        + (f" (validated on its newest {spec.slice_days} days)" if spec.slice_column else ""),
     )
-    def check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        check_key = dg.AssetCheckKey(key, spec.check_name)
-        previous = last_good_row_count(context.instance, check_key)
+    def check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
+        previous = last_good_row_count(context.instance, blocking_key)
         with warehouse.one_connection():
             rules = run_rules(spec, functools.cache(distinct_values), previous)
             refs = references(rules)
@@ -53,14 +64,15 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
             # Only the recency rule reads the day: other suites' outcomes do not change with it.
             day = settings.as_of_date() if spec.recency_column else None
             fingerprint = suite_fingerprint(spec, query, columns, refs, present, fixed_rules, day)
-            reused = reused_result(context.instance, check_key, fingerprint, rules)
+            reused = reused_results(context.instance, [blocking_key, warning_key], fingerprint, rules)
             if reused is not None:
-                context.log.info(f"{spec.name}: same rows and rules as its last validation; result reused")
-                return reused
+                context.log.info(f"{spec.name}: same rows and rules as its last validation; results reused")
+                yield from reused
+                return
             rows = read_suite_rows(spec, query)
         validation = validate(spec, rows, rules, settings.quality_dir(), settings.as_of_date())
-        result = to_check_result(validation)
-        return result._replace(metadata={**(result.metadata or {}), FINGERPRINT: fingerprint})
+        for result in to_check_results(validation, blocking_key, warning_key):
+            yield result._replace(metadata={**(result.metadata or {}), FINGERPRINT: fingerprint})
 
     return check
 

@@ -14,12 +14,34 @@ FINGERPRINT = "input_fingerprint"
 ROW_COUNT_MET = "row_count_rule_met"
 
 
-def to_check_result(validation: Validation) -> dg.AssetCheckResult:
-    """Blocking failures fail the check with ERROR (downstream stops); warnings fail it with WARN,
-    which shows in the UI and stops nothing."""
+def to_check_results(
+    validation: Validation, blocking_key: dg.AssetCheckKey, warning_key: dg.AssetCheckKey
+) -> tuple[dg.AssetCheckResult, dg.AssetCheckResult]:
+    """The blocking check fails with ERROR when a blocking expectation fails (downstream stops);
+    the warnings check fails with WARN when a warning does, which shows in the UI and stops
+    nothing. Each names its own failed expectations."""
     outcomes = validation.outcomes
+    blocking = [o for o in outcomes if o.severity == "blocking"]
+    warnings = [o for o in outcomes if o.severity != "blocking"]
+    common: dict[str, dg.RawMetadataValue] = {
+        ROWS_VALIDATED: validation.rows,
+        ROW_COUNT_MET: not any(o.expectation == ROW_COUNT_RULE and not o.success for o in outcomes),
+    }
+    if validation.data_docs_page:
+        common["data_docs"] = dg.MetadataValue.path(str(validation.data_docs_page))
+    blocking_result = _result(blocking_key, blocking, "failed_blocking", dg.AssetCheckSeverity.ERROR, common)
+    warning_result = _result(warning_key, warnings, "failed_warning", dg.AssetCheckSeverity.WARN, common)
+    return blocking_result, warning_result
+
+
+def _result(
+    key: dg.AssetCheckKey,
+    outcomes: list,
+    failed_label: str,
+    severity: dg.AssetCheckSeverity,
+    common: dict[str, dg.RawMetadataValue],
+) -> dg.AssetCheckResult:
     failed = [o for o in outcomes if not o.success]
-    blocking_failed = [o for o in failed if o.severity == "blocking"]
     table = "\n".join(
         [
             "| expectation | column | severity | failing rows | sample of failing rows |",
@@ -31,20 +53,17 @@ def to_check_result(validation: Validation) -> dg.AssetCheckResult:
             for o in failed
         ]
     )
-    metadata: dict[str, dg.RawMetadataValue] = {
-        ROWS_VALIDATED: validation.rows,
-        "expectations": len(outcomes),
-        "failed_blocking": len(blocking_failed),
-        "failed_warning": len(failed) - len(blocking_failed),
-        ROW_COUNT_MET: not any(o.expectation == ROW_COUNT_RULE for o in failed),
-        "failures": dg.MetadataValue.md(table if failed else "All expectations met."),
-    }
-    if validation.data_docs_page:
-        metadata["data_docs"] = dg.MetadataValue.path(str(validation.data_docs_page))
     return dg.AssetCheckResult(
+        asset_key=key.asset_key,
+        check_name=key.name,
         passed=not failed,
-        severity=dg.AssetCheckSeverity.ERROR if blocking_failed else dg.AssetCheckSeverity.WARN,
-        metadata=metadata,
+        severity=severity,
+        metadata={
+            **common,
+            "expectations": len(outcomes),
+            failed_label: len(failed),
+            "failures": dg.MetadataValue.md(table if failed else "All expectations met."),
+        },
         description=(
             "; ".join(f"{o.expectation}({o.column or 'table'}): {o.unexpected_count} row(s)" for o in failed)
             or None
@@ -62,18 +81,21 @@ def last_good_row_count(instance: dg.DagsterInstance, check_key: dg.AssetCheckKe
     return None
 
 
-def reused_result(
-    instance: dg.DagsterInstance, check_key: dg.AssetCheckKey, fingerprint: str, rules: Rules
-) -> dg.AssetCheckResult | None:
-    """The check's last result, when it validated exactly these rows under exactly these rules
-    (see suite_fingerprint): validating again could only repeat it. The row-count rule moves
+def reused_results(
+    instance: dg.DagsterInstance, check_keys: list[dg.AssetCheckKey], fingerprint: str, rules: Rules
+) -> list[dg.AssetCheckResult] | None:
+    """The checks' last results, when they validated exactly these rows under exactly these rules
+    (see suite_fingerprint): validating again could only repeat them. The row-count rule moves
     with the last good count, so it is left out of the fingerprint and judged here on the rows
     the last validation counted: its verdict must be the one that validation reached."""
-    (previous,) = previous_check_results(instance, [check_key]) or (None,)
-    stored = previous.metadata.get(FINGERPRINT) if previous is not None else None
-    if previous is None or stored is None or stored.value != fingerprint:
+    previous = previous_check_results(instance, check_keys)
+    if len(previous) != len(check_keys):
         return None
-    rows, met = previous.metadata.get(ROWS_VALIDATED), previous.metadata.get(ROW_COUNT_MET)
-    if rows is None or met is None or row_count_within(rules, int(rows.value)) != met.value:
-        return None
-    return previous._replace(metadata={**previous.metadata, "expectations": dg.MetadataValue.int(len(rules))})
+    for result in previous:
+        stored = result.metadata.get(FINGERPRINT)
+        rows, met = result.metadata.get(ROWS_VALIDATED), result.metadata.get(ROW_COUNT_MET)
+        if stored is None or stored.value != fingerprint or rows is None or met is None:
+            return None
+        if row_count_within(rules, int(rows.value)) != met.value:
+            return None
+    return previous
