@@ -9,10 +9,12 @@ import csv
 import getpass
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from orchestration import settings, warehouse
@@ -20,7 +22,8 @@ from orchestration.pay_gate import Refused, assert_compensation_published
 from orchestration.serving.reader import serving_reader
 from orchestration.serving.stores import COMPENSATION
 
-PAYROLL_COLUMNS = ("user_id", "currency_code", "amount")
+PAYROLL_COLUMNS = ("payroll_month", "user_id", "rep_name", "currency_code", "amount")
+CONTROL_COLUMNS = ("payroll_month", "currency_code", "payees", "total_amount")
 
 
 def month_start(text: str) -> date:
@@ -42,8 +45,9 @@ def run_dbt_operation(macro: str, args: dict[str, str]) -> None:
     # Its own target folder: the project's holds the manifest Dagster and other runs read.
     with tempfile.TemporaryDirectory(prefix="dbt-operation-") as scratch:
         result = subprocess.run(
-            [str(dbt), "run-operation", macro, "--args", json.dumps(args), "--profiles-dir", ".",
-             "--target-path", str(Path(scratch) / "target"), "--log-path", str(Path(scratch) / "logs")],
+            [str(dbt), "--no-use-colors", "run-operation", macro, "--args", json.dumps(args),
+             "--profiles-dir", ".", "--target-path", str(Path(scratch) / "target"),
+             "--log-path", str(Path(scratch) / "logs")],
             cwd=settings.DBT_PROJECT_DIR,
             env=env,
             capture_output=True,
@@ -54,7 +58,11 @@ def run_dbt_operation(macro: str, args: dict[str, str]) -> None:
         errors = [line.strip() for line in result.stdout.splitlines() if "Compilation Error" not in line]
         message = next((line for line in errors if line.endswith(".")), None)
         raise Refused(message or f"dbt run-operation {macro} failed: {result.stdout[-2000:]}")
-    print("\n".join(line for line in result.stdout.splitlines() if "closed" in line or "reopened" in line))
+    # dbt's log lines start with the time ("20:22:00  closed 2025-05-01"): print the message alone.
+    for line in result.stdout.splitlines():
+        message = re.sub(r"^\d\d:\d\d:\d\d\s+", "", line)
+        if message.startswith(("closed ", "reopened ")):
+            print(message)
 
 
 def _last_closed_month() -> date | None:
@@ -144,24 +152,38 @@ def reopen_month(month: date, actor: str | None, reason: str) -> None:
 
 
 def export_payroll(month: date, out_dir: Path) -> Path:
-    """One CSV per payroll run: rep, payout currency, amount = the closed month's payouts (never
-    negative: a shortfall carries on the statements to later months), read from the published
-    compensation store, which only ever holds data that passed the quality gate."""
+    """One CSV per payroll run: month, rep (id and name), payout currency, amount = the closed
+    month's payouts (never negative: a shortfall carries on the statements to later months),
+    read from the published compensation store, which only ever holds data that passed the
+    quality gate. Beside it, a control file with the payees and the total per currency, for
+    payroll to check the import against."""
     last_closed = _last_closed_month()
     if last_closed is None or month > last_closed:
         raise Refused(f"{month:%Y-%m} is not closed; close it first (salesops close-month {month:%Y-%m})")
     run_id = assert_compensation_published()
     with serving_reader(COMPENSATION) as reader:
         rows = reader.fetch(
-            "select user_id, currency_code, payout_amount from "
+            "select user_id, rep_name, currency_code, payout_amount from "
             f"{reader.qualify('fct_commission_statements')} "
             f"where statement_month = cast('{month.isoformat()}' as date) order by user_id, currency_code"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"payroll_{month:%Y-%m}.csv"
+    totals: dict[str, tuple[int, Decimal]] = {}
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(PAYROLL_COLUMNS)
-        writer.writerows((rep, currency, f"{amount:.2f}") for rep, currency, amount in rows)
-    print(f"Payroll for {month:%Y-%m} from the compensation published by run {run_id}.")
+        for rep, name, currency, amount in rows:
+            writer.writerow((f"{month:%Y-%m}", rep, name, currency, f"{amount:.2f}"))
+            payees, total = totals.get(currency, (0, Decimal("0")))
+            totals[currency] = (payees + 1, total + Decimal(str(amount)))
+    with path.with_suffix(".control.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CONTROL_COLUMNS)
+        writer.writerows(
+            (f"{month:%Y-%m}", c, payees, f"{total:.2f}") for c, (payees, total) in sorted(totals.items())
+        )
+    print(f"Payroll for {month:%Y-%m} from the compensation published by run {run_id}:")
+    for currency, (payees, total) in sorted(totals.items()):
+        print(f"  {currency} {total:,.2f} to {payees} payee(s)")
     return path

@@ -139,7 +139,10 @@ def test_a_late_credit_note_after_closing_lands_in_the_open_month(
     company: Company, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     closing = ["close-month", "2025-05", "--through", "--by", "alice", "--reason", "May payroll"]
+    capsys.readouterr()
     assert main([*closing, *ACCEPT]) == 0
+    # dbt's messages, plain: no terminal colour codes, no timestamps.
+    assert capsys.readouterr().out.splitlines()[-1] == "closed 2025-05-01"
     # The acknowledgement is logged with the close.
     (reason,) = company.rows(
         "select reason from staging.stg_comp_control__period_log where period_month = '2025-05-01'"
@@ -153,8 +156,16 @@ def test_a_late_credit_note_after_closing_lands_in_the_open_month(
     assert main(["payroll-export", "2025-05", "--out", str(tmp_path)]) == 0
     # April (closed with May) had only the manual adjustment; May has O3's commission.
     with (tmp_path / "payroll_2025-05.csv").open() as handle:
-        assert list(csv.reader(handle)) == [["user_id", "currency_code", "amount"], ["R1", "USD", "3500.00"]]
-    capsys.readouterr()
+        assert list(csv.reader(handle)) == [
+            ["payroll_month", "user_id", "rep_name", "currency_code", "amount"],
+            ["2025-05", "R1", "Ada One", "USD", "3500.00"],
+        ]
+    with (tmp_path / "payroll_2025-05.control.csv").open() as handle:
+        assert list(csv.reader(handle)) == [
+            ["payroll_month", "currency_code", "payees", "total_amount"],
+            ["2025-05", "USD", "1", "3500.00"],
+        ]
+    assert "USD 3,500.00 to 1 payee(s)" in capsys.readouterr().out
     assert main(["payroll-export", "2025-06", "--out", str(tmp_path)]) == 2
     assert "2025-06 is not closed" in capsys.readouterr().err
 
