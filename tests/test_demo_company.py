@@ -110,6 +110,10 @@ def test_scale_one_is_about_forty_reps_and_ten_thousand_opportunities(tmp_path: 
     won = sum(o["IsWon"] == "true" for o in opportunities.values())
     closed = sum(o["IsClosed"] == "true" for o in opportunities.values())
     assert 0.15 < won / closed < 0.6  # realistic blended win rate
+    # No two users share a display name (at this seed and scale, 600 first/last pairs repeat).
+    names = [f"{u['FirstName']} {u['LastName']}" for u in users.values()]
+    assert len(names) == len(set(names))
+    assert any(". " in name for name in names)  # a repeated pair got its middle initial
 
 
 @pytest.fixture(scope="module")

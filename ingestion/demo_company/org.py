@@ -213,7 +213,26 @@ def build_org(seed: int, scale: float, horizon: date) -> Org:
     for book in books:
         _staff_book(seed, book, teams, horizon)
     # Seats that open after the horizon have nobody in them yet.
-    return Org(teams, [b for b in books if b.occupants], leaders, region_rvp)
+    org = Org(teams, [b for b in books if b.occupants], leaders, region_rvp)
+    _make_names_unique(org.people())
+    return org
+
+
+def _make_names_unique(people: list[Person]) -> None:
+    """Two people never share a display name (a real CRM's users rarely do, and a report listing
+    two "Chloe Young" helps nobody): a repeated name gets a middle initial, chosen from the user
+    number, so no random draw (and nothing else in the demo) changes."""
+    taken: set[tuple[str, str]] = set()
+    for person in sorted(people, key=lambda p: p.user_number):
+        name = (person.first_name, person.last_name)
+        for step in range(26 * 26):
+            if name not in taken:
+                break
+            letter = chr(ord("A") + (person.user_number + step) % 26)
+            suffix = "" if step < 26 else chr(ord("A") + step // 26 - 1)
+            name = (f"{person.first_name} {letter}{suffix}.", person.last_name)
+        person.first_name = name[0]
+        taken.add(name)
 
 
 def _staff_book(seed: int, book: Book, teams: dict[str, Team], horizon: date) -> None:
