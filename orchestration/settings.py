@@ -5,9 +5,12 @@ Every path defaults to a folder of the project (`data/`), so the embedded defaul
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date
 from pathlib import Path
+
+import yaml
 
 # orchestration/ sits at the project root; everything else is found from there.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +102,10 @@ def as_of_date() -> date:
     """The day the marts call "today" and freshness rules: SALESOPS_AS_OF_DATE (the demo's cut) or today."""
     value = os.environ.get("SALESOPS_AS_OF_DATE")
     return date.fromisoformat(value) if value else date.today()
+
+
+@functools.cache
+def reporting_currency() -> str:
+    """The currency the marts' `*_reporting` amounts are in (the dbt var `reporting_currency`)."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    return str(project["vars"]["reporting_currency"])

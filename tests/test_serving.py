@@ -121,6 +121,8 @@ def test_the_publication_shows_key_totals_and_charts_to_a_manager(demo_warehouse
         ).fetchone()
     assert metadata["bookings_won"].value == pytest.approx(float(won), abs=0.005)
     assert metadata["open_pipeline"].value == pytest.approx(float(open_amount), abs=0.005)
+    # Read by a person: with the currency and thousands separators.
+    assert f"| bookings won | {won:,.2f} USD |" in metadata["key_totals"].value
     charts = metadata["charts"].value
     assert "Pipeline waterfall" in charts and "Attainment distribution" in charts
     assert charts.count("data:image/png;base64,") == 2
@@ -157,5 +159,10 @@ def test_each_marts_materialization_shows_its_rows_preview_totals_and_chart(demo
     assert opportunities["open_pipeline"].value == pytest.approx(float(open_amount), abs=0.005)
     assert latest["compensation.fct_commission_statements"]["payouts"].value == pytest.approx(
         float(payouts), abs=0.005
+    )
+    # Payouts per currency (the demo pays in USD only), never one sum across currencies.
+    assert (
+        f"| payouts | {payouts:,.2f} USD |"
+        in latest["compensation.fct_commission_statements"]["key_totals"].value
     )
     assert "data:image/png;base64," in latest["pipeline.fct_pipeline_movement"]["chart"].value

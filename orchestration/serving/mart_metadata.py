@@ -29,10 +29,7 @@ def mart_metadata(reader: TableReader, table: str) -> dict[str, dg.RawMetadataVa
     metadata: dict[str, dg.RawMetadataValue] = {
         "dagster/row_count": int(reader.fetch(f"select count(*) from {qualified}")[0][0]),
         "preview": dg.MetadataValue.md(preview_table(columns, first_rows)),
-        **{
-            name: dg.MetadataValue.float(round(value, 2))
-            for name, value in key_totals(reader, STORES, table).items()
-        },
+        **key_totals(reader, STORES, table),
     }
     if chart := chart_markdown(reader.fetch, table, qualified):
         metadata["chart"] = dg.MetadataValue.md(chart)

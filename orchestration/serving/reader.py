@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+import dagster as dg
 
 from orchestration import settings, warehouse
 from orchestration.serving.duckdb_publish import serving_file
-from orchestration.serving.stores import ServingStore
+from orchestration.serving.stores import REPORTING_CURRENCY, KeyTotal, ServingStore
 
 Fetch = Callable[[str], Sequence[tuple[Any, ...]]]
 
@@ -60,13 +63,40 @@ def warehouse_reader(schemas: Mapping[str, str]) -> Iterator[TableReader]:
 
 def key_totals(
     reader: TableReader, stores: Sequence[ServingStore], table: str | None = None
-) -> dict[str, float]:
-    """The stores' key totals (only those of `table` when given)."""
-    return {
-        name: float(
-            reader.fetch(f"select coalesce({expression}, 0) from {reader.qualify(total_table)}")[0][0]
-        )
-        for store in stores
-        for name, total_table, expression in store.key_totals
-        if table is None or total_table == table
-    }
+) -> dict[str, dg.MetadataValue]:
+    """The stores' key totals (only those of `table` when given), as the UI shows them: a number
+    per total for its plot over time (per currency: `<name>_<currency>` when there are several),
+    and `key_totals`, a table with currencies and thousands separators."""
+    metadata: dict[str, dg.MetadataValue] = {}
+    lines = ["| total | amount |", "|---|---|"]
+    for store in stores:
+        for total in store.key_totals:
+            if table is not None and total.table != table:
+                continue
+            by_currency = _total_by_currency(reader, total)
+            for currency, value in by_currency:
+                name = total.name if len(by_currency) == 1 else f"{total.name}_{currency}"
+                if currency is None:
+                    metadata[name] = dg.MetadataValue.int(int(value))
+                    lines.append(f"| {total.name.replace('_', ' ')} | {int(value):,} |")
+                else:
+                    metadata[name] = dg.MetadataValue.float(round(float(value), 2))
+                    lines.append(f"| {total.name.replace('_', ' ')} | {value:,.2f} {currency} |")
+    if len(lines) > 2:
+        metadata["key_totals"] = dg.MetadataValue.md("\n".join(lines))
+    return metadata
+
+
+def _total_by_currency(reader: TableReader, total: KeyTotal) -> list[tuple[str | None, Decimal]]:
+    source = reader.qualify(total.table)
+    if total.currency is None or total.currency == REPORTING_CURRENCY:
+        (value,) = reader.fetch(f"select coalesce({total.expression}, 0) from {source}")[0]
+        currency = settings.reporting_currency() if total.currency else None
+        return [(currency, Decimal(str(value)))]
+    rows = reader.fetch(
+        f"select {total.currency}, coalesce({total.expression}, 0) from {source} "
+        f"group by {total.currency} order by {total.currency}"
+    )
+    return [(currency, Decimal(str(value))) for currency, value in rows] or [
+        (settings.reporting_currency(), Decimal(0))
+    ]

@@ -10,13 +10,26 @@ RUN_ID_COLUMN = "_run_id"
 PUBLISHED_AT_COLUMN = "_published_at"
 
 
+# The currency of a total: a column of its table (one total per currency), the warehouse's
+# reporting currency (the dbt var), or none (a count).
+REPORTING_CURRENCY = "reporting"
+
+
+@dataclass(frozen=True)
+class KeyTotal:
+    name: str
+    table: str
+    expression: str  # an aggregate
+    currency: str | None = None  # a currency column, REPORTING_CURRENCY, or None for a count
+
+
 @dataclass(frozen=True)
 class ServingStore:
     name: str  # DuckDB: <serving_dir>/<name>.duckdb; PostgreSQL: schema serving / serving_<name>
     mart_schemas: tuple[str, ...]
     audience: str  # the PostgreSQL role setting that may read it
-    # What a manager wants to see on the publication: name -> (table, aggregate expression).
-    key_totals: tuple[tuple[str, str, str], ...] = ()
+    # What a manager wants to see on the publication.
+    key_totals: tuple[KeyTotal, ...] = ()
     has_charts: bool = False  # the pipeline waterfall and attainment distribution live here
 
     @property
@@ -29,9 +42,19 @@ MARTS = ServingStore(
     ("pipeline", "quota"),
     "bi",
     (
-        ("bookings_won", "fct_opportunities", "sum(case when is_won then amount_reporting else 0 end)"),
-        ("open_pipeline", "fct_opportunities", "sum(case when is_open then amount_reporting else 0 end)"),
-        ("open_deals", "fct_opportunities", "sum(case when is_open then 1 else 0 end)"),
+        KeyTotal(
+            "bookings_won",
+            "fct_opportunities",
+            "sum(case when is_won then amount_reporting else 0 end)",
+            REPORTING_CURRENCY,
+        ),
+        KeyTotal(
+            "open_pipeline",
+            "fct_opportunities",
+            "sum(case when is_open then amount_reporting else 0 end)",
+            REPORTING_CURRENCY,
+        ),
+        KeyTotal("open_deals", "fct_opportunities", "sum(case when is_open then 1 else 0 end)"),
     ),
     has_charts=True,
 )
@@ -40,8 +63,9 @@ COMPENSATION = ServingStore(
     ("compensation",),
     "finance",
     (
-        ("payouts", "fct_commission_statements", "sum(payout_amount)"),
-        ("commission_earned", "fct_commission_statements", "sum(earned_amount)"),
+        # Reps are paid in their plan's currency: one total per currency, never a sum across them.
+        KeyTotal("payouts", "fct_commission_statements", "sum(payout_amount)", "currency_code"),
+        KeyTotal("commission_earned", "fct_commission_statements", "sum(earned_amount)", "currency_code"),
     ),
 )
 STORES = (MARTS, COMPENSATION)

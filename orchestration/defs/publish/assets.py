@@ -80,7 +80,7 @@ def serving_asset(
                     )
                 ),
                 "dagster/row_count": sum(counts.values()),
-                **{name: dg.MetadataValue.float(round(value, 2)) for name, value in totals.items()},
+                **totals,
                 **({"charts": dg.MetadataValue.md(charts)} if charts else {}),
             }
         )
