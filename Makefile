@@ -11,10 +11,12 @@ $(UV):
 	$(PYTHON) -m pip install --user --quiet uv
 
 install: $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	@echo "Installing the pinned dependencies (uv sync --frozen)..."
+	@$(UV) sync --frozen --quiet --python $(PYTHON)
 
+# Quiet: one line per phase, the full log in a file; `make run ARGS=--verbose` prints everything.
 run: install
-	$(UV) run python -m orchestration.cli run --scale $(SCALE)
+	@$(UV) run --quiet python -m orchestration.cli run --scale $(SCALE) $(ARGS)
 
 ui: install
 	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml

@@ -136,9 +136,9 @@ def report(label: str, data_dir: Path, run: Run, launched: float) -> None:
         f"{name} {mib:,.0f}" for name, mib in sorted(run.peak_by_process.items(), key=lambda i: -i[1])
     )
     print(f"    peak at {run.peak_at:.0f} s, during {at_peak or ['no step']}; MiB by process: {held}")
-    checks = [seconds for key, _, seconds in steps if key.endswith("_expectations")]
+    checks = [seconds for key, _, seconds in steps if key.endswith(("_expectations", "_suite"))]
     print(f"    {len(checks)} quality check steps: {sum(checks):.1f} s")
-    for key, _, seconds in [s for s in steps if not s[0].endswith("_expectations")][:6]:
+    for key, _, seconds in [s for s in steps if not s[0].endswith(("_expectations", "_suite"))][:6]:
         print(f"    step {key}: {seconds:.1f} s")
     for model, duration in slowest_models():
         print(f"    dbt {model}: {duration:.1f} s")

@@ -13,8 +13,9 @@ import os
 import shutil
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 from orchestration import settings
 
@@ -32,7 +33,33 @@ def _prepare_dbt_manifest() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The full run. Quiet by default: one line per phase and a progress bar on the terminal,
+    everything else in a log file; `--verbose` prints it all."""
     started = time.perf_counter()
+    log_path = settings.data_dir() / "logs" / f"run_{datetime.now():%Y%m%d_%H%M%S}.log"
+    if args.verbose:
+        return _run(args, started, (sys.stdout, sys.stderr), None)
+    import warnings
+
+    from orchestration.run_progress import output_to
+
+    # Library notices (beta parameters, superseded functions) are for this project's developers.
+    warnings.filterwarnings("ignore", message=".*(beta|superseded|deprecated).*")
+    with output_to(log_path) as terminal:
+        code = _run(args, started, terminal, log_path)
+    if code != 0:
+        print(f"Full log: {log_path}", file=sys.stderr)
+    return code
+
+
+def _run(
+    args: argparse.Namespace, started: float, terminal: tuple[IO[str], IO[str]], log_path: Path | None
+) -> int:
+    out, err = terminal
+
+    def say(line: str, stream: IO[str] = out) -> None:
+        print(line, file=stream, flush=True)
+
     # dbt runs in its own folder: hand it absolute paths.
     os.environ["SALESOPS_WAREHOUSE_PATH"] = str(settings.warehouse_path())
     if "SALESOPS_EXPORTS_DIR" not in os.environ:
@@ -41,9 +68,10 @@ def run(args: argparse.Namespace) -> int:
         written = generate_unless_current(settings.exports_dir(), args.seed, args.as_of, args.scale)
         # The marts report "now" as the demo's as-of date, so its numbers stay reproducible.
         os.environ["SALESOPS_AS_OF_DATE"] = args.as_of.isoformat()
-        print(
+        say(
             f"Demo company (seed {args.seed}, scale {args.scale}, as of {args.as_of}) "
-            f"{'written to' if written else 'already current in'} {settings.exports_dir()}"
+            f"{'written to' if written else 'already current in'} {settings.exports_dir()} "
+            f"({time.perf_counter() - started:.0f} s)"
         )
     _ensure_dagster_home()
     _prepare_dbt_manifest()
@@ -52,11 +80,29 @@ def run(args: argparse.Namespace) -> int:
 
     from orchestration.definitions import defs
     from orchestration.defs.quality.docs import build_quality_docs
+    from orchestration.run_progress import run_warnings
     from orchestration.run_recovery import execute_job
     from orchestration.summary import format_summary
 
     with dg.DagsterInstance.get() as instance:
-        result = execute_job(instance, defs.resolve_job_def("full_run"))
+        if log_path is None:
+            result = execute_job(instance, defs.resolve_job_def("full_run"))
+        else:
+            from rich.console import Console
+
+            from orchestration.run_progress import RunProgress
+
+            progress = RunProgress(Console(file=out))
+            try:
+                result = execute_job(
+                    instance,
+                    defs.resolve_job_def("full_run"),
+                    on_tick=lambda run_id: progress.poll(instance, run_id),
+                )
+                progress.poll(instance, result.run_id)  # the phases that ended after the last tick
+            finally:
+                progress.finish()
+        warned = run_warnings(instance, result.run_id)
     build_quality_docs()
     blocking = [
         evaluation
@@ -64,20 +110,26 @@ def run(args: argparse.Namespace) -> int:
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
     ]
     if blocking:
-        print(format_blocking_failures(blocking), file=sys.stderr)
+        say(format_blocking_failures(blocking), err)
     if not result.success or blocking:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
         if failed:
-            print(f"The full_run job failed in step(s) {failed}.", file=sys.stderr)
-        print("Open the Dagster UI (make ui) for the logs and check results.", file=sys.stderr)
+            say(f"The full_run job failed in step(s) {failed}.", err)
+        say("Open the Dagster UI (make ui) for the logs and check results.", err)
         return 1
-    print(format_summary())
-    print(
+    say(format_summary())
+    if warned:
+        say("Warnings (they stopped nothing; the UI and the log have the detail):")
+        for line in warned:
+            say(f"  {line}")
+    say(
         f"Warehouse: {settings.warehouse_path() if settings.warehouse_target() == 'duckdb' else 'PostgreSQL'}"
     )
-    print(f"Published for BI: {published_location()}")
-    print(f"Run {result.run_id} finished in {time.perf_counter() - started:.0f} s.")
-    print("Open the Dagster UI on it with:  make ui   (then http://127.0.0.1:3000)")
+    say(f"Published for BI: {published_location()}")
+    say(f"Run {result.run_id} finished in {time.perf_counter() - started:.0f} s.")
+    if log_path is not None:
+        say(f"Full log: {log_path}")
+    say("Open the Dagster UI on it with:  make ui   (then http://127.0.0.1:3000)")
     return 0
 
 
@@ -185,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--seed", type=int, default=42)
     run_parser.add_argument("--scale", type=float, default=1.0)
     run_parser.add_argument("--as-of", type=date.fromisoformat, default=date.today())
+    run_parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print every event, dbt's and dlt's output (else: in a log file)",
+    )
     run_parser.set_defaults(handler=run)
 
     from orchestration.comp_periods import month_start

@@ -14,7 +14,7 @@ import signal
 import socket
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
@@ -22,9 +22,15 @@ from types import FrameType
 from typing import Any
 
 import dagster as dg
+from dagster._core.definitions.repository_definition.valid_definitions import SINGLETON_REPOSITORY_NAME
+from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
 
 PID_TAG = "salesops/pid"
 HOST_TAG = "salesops/host"
+# The code location `make ui` and `dagster dev` load (-m orchestration.definitions): a run tagged
+# with it is listed under its job there (Jobs -> full_run, the Overview timeline), like a run the
+# UI launched, not only on the Runs page.
+CODE_LOCATION_TAGS = {REPOSITORY_LABEL_TAG: f"{SINGLETON_REPOSITORY_NAME}@orchestration.definitions"}
 UNFINISHED = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -85,17 +91,21 @@ def cancel_on_signals(instance: dg.DagsterInstance, run_id: str) -> Iterator[Non
 
 
 def execute_job(
-    instance: dg.DagsterInstance, job: dg.JobDefinition, **kwargs: Any
+    instance: dg.DagsterInstance,
+    job: dg.JobDefinition,
+    on_tick: Callable[[str], None] | None = None,
+    **kwargs: Any,
 ) -> dg.ExecuteInProcessResult:
     """Sweep abandoned runs, then execute `job` in-process, tagged with this process, cancelable.
 
     The job runs in a worker thread: Dagster then leaves the signal handlers alone, and the main
-    thread answers SIGINT/SIGTERM at once, even while a step waits for the warehouse pool.
+    thread answers SIGINT/SIGTERM at once, even while a step waits for the warehouse pool. The
+    main thread calls `on_tick(run_id)` twice a second meanwhile (to show progress).
     """
     for run_id in recover_abandoned_runs(instance):
         print(f"Run {run_id} had been killed: marked failed, its warehouse slot freed.", file=sys.stderr)
     run_id = str(uuid.uuid4())
-    tags = {**kwargs.pop("tags", {}), **process_tags()}
+    tags = {**CODE_LOCATION_TAGS, **kwargs.pop("tags", {}), **process_tags()}
     with cancel_on_signals(instance, run_id), ThreadPoolExecutor(1) as worker:
         future = worker.submit(
             job.execute_in_process,
@@ -109,4 +119,5 @@ def execute_job(
             try:
                 return future.result(timeout=0.5)
             except FutureTimeout:
-                continue
+                if on_tick is not None:
+                    on_tick(run_id)

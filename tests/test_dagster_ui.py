@@ -4,6 +4,7 @@ test artifact (tests/artifacts/)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -95,3 +96,49 @@ def test_a_marts_page_shows_its_quality_and_freshness_checks(chromium: str, webs
     # The selected check's metadata: what was validated.
     assert "rows_validated" in text and "failed_blocking" in text
     assert (ARTIFACTS / "fct_opportunities_checks.png").stat().st_size > 10_000
+
+
+def _graphql(base: str, query: str) -> dict:
+    request = urllib.request.Request(
+        f"{base}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["data"]
+
+
+def test_the_cli_run_is_under_its_job_and_every_check_is_green(chromium: str, webserver: str) -> None:
+    """Jobs -> full_run lists the run the command line made (not only the Runs page), and after
+    a clean demo run no check in the catalog failed: a manager reads "all is well" at a glance."""
+    import dagster as dg
+    from playwright.sync_api import sync_playwright
+
+    with dg.DagsterInstance.get() as instance:
+        (run,) = instance.get_runs(dg.RunsFilter(job_name="full_run"), limit=1)
+    job = _graphql(
+        webserver,
+        '{ pipelineOrError(params: {pipelineName: "full_run", repositoryName: "__repository__", '
+        'repositoryLocationName: "orchestration.definitions"}) { ... on Pipeline { runs { runId } } } }',
+    )["pipelineOrError"]
+    assert run.run_id in [listed["runId"] for listed in job["runs"]]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"], headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{webserver}/locations/orchestration.definitions/jobs/full_run/runs", timeout=120_000)
+        page.get_by_text(run.run_id[:8]).first.wait_for(timeout=120_000)
+        browser.close()
+    checks = _graphql(
+        webserver,
+        "{ assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks { name "
+        "executionForLatestMaterialization { evaluation { success severity } } } } } } }",
+    )["assetNodes"]
+    failed = [
+        ("/".join(node["assetKey"]["path"]), check["name"], evaluation["severity"])
+        for node in checks
+        for check in node["assetChecksOrError"].get("checks", [])
+        if (execution := check["executionForLatestMaterialization"])
+        and (evaluation := execution["evaluation"])
+        and not evaluation["success"]
+    ]
+    assert failed == []

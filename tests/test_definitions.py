@@ -48,6 +48,8 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
         ("compensation", "fct_commission_statements", "assert_statement_net_equals_ledger"),
         ("quota", "fct_quota_attainment", "assert_team_attainment_is_its_reps"),
         ("pipeline", "fct_pipeline_movement", "assert_pipeline_waterfall_identity"),
+        ("pipeline", "fct_pipeline_movement", "assert_pipeline_movement_sums_its_bridge"),
+        ("pipeline", "fct_sales_metrics", "assert_sales_metrics_year_is_its_quarters"),
         ("compensation", "fct_bookings_invoice_exceptions", "assert_bookings_reconcile_with_invoices"),
     }
     assert {

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_pipeline_movement'}}}) }}  -- shown in Dagster as a check on fct_pipeline_movement
 -- Every bucket of the waterfall is the sum of its bridge rows (outflows shown positive), for
 -- every rep, period and scope: BI can drill from a bar to its deals and get the same total.
 with
