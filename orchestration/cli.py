@@ -62,6 +62,15 @@ def _run(
 
     # dbt runs in its own folder: hand it absolute paths.
     os.environ["SALESOPS_WAREHOUSE_PATH"] = str(settings.warehouse_path())
+    if settings.warehouse_target() == "postgres":
+        from orchestration import warehouse
+
+        try:
+            if warehouse.ensure_pg_database():
+                say(f"Created the PostgreSQL database {warehouse.pg_params()['dbname']}.")
+        except warehouse.WarehouseUnreachable as error:
+            say(f"salesops run: {error}", err)
+            return 2
     if "SALESOPS_EXPORTS_DIR" not in os.environ:
         from ingestion.demo_company.company import generate_unless_current
 

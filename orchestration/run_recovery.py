@@ -25,8 +25,11 @@ import dagster as dg
 from dagster._core.definitions.repository_definition.valid_definitions import SINGLETON_REPOSITORY_NAME
 from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
 
+from orchestration import settings
+
 PID_TAG = "salesops/pid"
 HOST_TAG = "salesops/host"
+TARGET_TAG = "salesops/target"
 # The code location `make ui` and `dagster dev` load (-m orchestration.definitions): a run tagged
 # with it is listed under its job there (Jobs -> full_run, the Overview timeline), like a run the
 # UI launched, not only on the Runs page.
@@ -105,7 +108,9 @@ def execute_job(
     for run_id in recover_abandoned_runs(instance):
         print(f"Run {run_id} had been killed: marked failed, its warehouse slot freed.", file=sys.stderr)
     run_id = str(uuid.uuid4())
-    tags = {**CODE_LOCATION_TAGS, **kwargs.pop("tags", {}), **process_tags()}
+    # The engine the run built (duckdb or postgres): one instance may hold runs of both.
+    target = {TARGET_TAG: settings.warehouse_target()}
+    tags = {**CODE_LOCATION_TAGS, **target, **kwargs.pop("tags", {}), **process_tags()}
     with cancel_on_signals(instance, run_id), ThreadPoolExecutor(1) as worker:
         future = worker.submit(
             job.execute_in_process,

@@ -29,6 +29,45 @@ def pg_params(database: str | None = None) -> dict[str, Any]:
     }
 
 
+class WarehouseUnreachable(RuntimeError):
+    """The PostgreSQL server cannot be reached or the database cannot be made; says how to fix it."""
+
+
+def ensure_pg_database() -> bool:
+    """Create the PostgreSQL database the settings name when it does not exist yet (connecting
+    to the server's `postgres` database to do it). True when it was created."""
+    import psycopg2
+    from psycopg2 import sql
+
+    params = pg_params()
+    where = f"PostgreSQL at {params['host']}:{params['port']} as user {params['user']}"
+    try:
+        admin = psycopg2.connect(**pg_params("postgres"), connect_timeout=10)
+    except psycopg2.OperationalError as error:
+        reason = str(error).strip().splitlines()[0]
+        raise WarehouseUnreachable(
+            f"{where} is not reachable ({reason}). Start the server, or set SALESOPS_PG_HOST, "
+            "SALESOPS_PG_PORT, SALESOPS_PG_USER and SALESOPS_PG_PASSWORD."
+        ) from error
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("select 1 from pg_database where datname = %s", (params["dbname"],))
+            if cursor.fetchone() is not None:
+                return False
+            try:
+                cursor.execute(sql.SQL("create database {}").format(sql.Identifier(params["dbname"])))
+            except psycopg2.Error as error:
+                raise WarehouseUnreachable(
+                    f"{where} has no database {params['dbname']!r} and this user may not create it "
+                    f"({str(error).strip()}). Create it (createdb {params['dbname']}) or set "
+                    "SALESOPS_PG_DATABASE to one that exists."
+                ) from error
+            return True
+    finally:
+        admin.close()
+
+
 def dlt_destination() -> Any:
     if settings.warehouse_target() == "postgres":
         params = pg_params()
