@@ -17,6 +17,7 @@ from ingestion.salesforce import salesforce
 from orchestration import settings
 from orchestration.defs.ingestion.pipelines import warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
+from orchestration.memory import release_freed_memory
 
 
 def with_rejected_count(result: object, pipeline: Pipeline, context: dg.AssetExecutionContext) -> object:
@@ -57,6 +58,7 @@ def raw_table_assets(
         run_pipeline = warehouse_pipeline(source.name, dataset)
         for result in dlt.run(context=context, dlt_source=make_source(), dlt_pipeline=run_pipeline):
             yield with_rejected_count(result, run_pipeline, context)
+        release_freed_memory()
         keep_days = keep_superseded_days()
         if keep_days is not None:
             pruned = prune_superseded_versions(run_pipeline, keep_days, datetime.now(UTC))

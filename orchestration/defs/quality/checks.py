@@ -27,6 +27,7 @@ from orchestration.defs.quality.warehouse_reader import (
     suite_query,
     validated_columns,
 )
+from orchestration.memory import release_freed_memory
 
 
 def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
@@ -71,6 +72,8 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
                 return
             rows = read_suite_rows(spec, query)
         validation = validate(spec, rows, rules, settings.quality_dir(), settings.as_of_date())
+        del rows
+        release_freed_memory()
         for result in to_check_results(validation, blocking_key, warning_key):
             yield result._replace(metadata={**(result.metadata or {}), FINGERPRINT: fingerprint})
 
