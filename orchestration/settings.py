@@ -83,12 +83,17 @@ def quality_dir() -> Path:
     return _path_setting("SALESOPS_QUALITY_DIR", data_dir() / "quality")
 
 
+# DuckDB's own default (80 %) assumes it is alone on the machine; here it shares it with the
+# Dagster process, and BI reads the serving files with DuckDBs of their own. Measured: at demo
+# scale 100, dbt's DuckDB held 7.4 GiB under 80 %.
+DUCKDB_MEMORY_LIMIT = "25%"
+
+
 def duckdb_config() -> dict[str, str]:
     """DuckDB settings for every connection the project opens (dbt's profile reads the same
-    variable): a memory cap (DuckDB's default, 80 % of the machine), past which most joins and
-    sorts spill to disk."""
+    variable): a memory cap, past which most joins and sorts spill to disk."""
     return {
-        "memory_limit": os.environ.get("SALESOPS_DUCKDB_MEMORY_LIMIT", "80%"),
+        "memory_limit": os.environ.get("SALESOPS_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT),
         "preserve_insertion_order": "false",
     }
 
