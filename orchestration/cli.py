@@ -94,8 +94,12 @@ def _run(
     from orchestration.summary import format_summary
 
     with dg.DagsterInstance.get() as instance:
+
+        def notify(line: str) -> None:
+            say(line, err)
+
         if log_path is None:
-            result = execute_job(instance, defs.resolve_job_def("full_run"))
+            result = execute_job(instance, defs.resolve_job_def("full_run"), notify=notify)
         else:
             from rich.console import Console
 
@@ -107,6 +111,7 @@ def _run(
                     instance,
                     defs.resolve_job_def("full_run"),
                     on_tick=lambda run_id: progress.poll(instance, run_id),
+                    notify=notify,
                 )
                 progress.poll(instance, result.run_id)  # the phases that ended after the last tick
             finally:

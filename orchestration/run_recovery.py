@@ -71,8 +71,14 @@ def recover_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
     return recovered
 
 
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 @contextmanager
-def cancel_on_signals(instance: dg.DagsterInstance, run_id: str) -> Iterator[None]:
+def cancel_on_signals(
+    instance: dg.DagsterInstance, run_id: str, notify: Callable[[str], None] = _to_stderr
+) -> Iterator[None]:
     """SIGINT/SIGTERM: mark the run canceled, free its slots and exit at once (Dagster defers
     interrupts while a step waits for a pool slot; dbt, started with a parent-death signal, stops
     with this process)."""
@@ -82,7 +88,7 @@ def cancel_on_signals(instance: dg.DagsterInstance, run_id: str) -> Iterator[Non
         if run is not None and run.status in UNFINISHED:
             instance.report_run_canceled(run, f"Canceled by {signal.Signals(signum).name}.")
             instance.event_log_storage.free_concurrency_slots_for_run(run_id)
-        print(f"Run {run_id} canceled ({signal.Signals(signum).name}).", file=sys.stderr)
+        notify(f"Run {run_id} canceled ({signal.Signals(signum).name}).")
         os._exit(128 + signum)
 
     previous = {sig: signal.signal(sig, cancel) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -97,21 +103,23 @@ def execute_job(
     instance: dg.DagsterInstance,
     job: dg.JobDefinition,
     on_tick: Callable[[str], None] | None = None,
+    notify: Callable[[str], None] = _to_stderr,
     **kwargs: Any,
 ) -> dg.ExecuteInProcessResult:
     """Sweep abandoned runs, then execute `job` in-process, tagged with this process, cancelable.
 
     The job runs in a worker thread: Dagster then leaves the signal handlers alone, and the main
     thread answers SIGINT/SIGTERM at once, even while a step waits for the warehouse pool. The
-    main thread calls `on_tick(run_id)` twice a second meanwhile (to show progress).
+    main thread calls `on_tick(run_id)` twice a second meanwhile (to show progress). What a
+    person must read (a killed run recovered, a cancel) goes to `notify`.
     """
     for run_id in recover_abandoned_runs(instance):
-        print(f"Run {run_id} had been killed: marked failed, its warehouse slot freed.", file=sys.stderr)
+        notify(f"Run {run_id} had been killed: marked failed, its warehouse slot freed.")
     run_id = str(uuid.uuid4())
     # The engine the run built (duckdb or postgres): one instance may hold runs of both.
     target = {TARGET_TAG: settings.warehouse_target()}
     tags = {**CODE_LOCATION_TAGS, **target, **kwargs.pop("tags", {}), **process_tags()}
-    with cancel_on_signals(instance, run_id), ThreadPoolExecutor(1) as worker:
+    with cancel_on_signals(instance, run_id, notify), ThreadPoolExecutor(1) as worker:
         future = worker.submit(
             job.execute_in_process,
             instance=instance,
