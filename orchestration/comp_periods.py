@@ -21,6 +21,7 @@ from orchestration import settings, warehouse
 from orchestration.pay_gate import Refused, assert_compensation_published
 from orchestration.serving.reader import serving_reader
 from orchestration.serving.stores import COMPENSATION
+from orchestration.warehouse_lock import holding_the_warehouse
 
 PAYROLL_COLUMNS = ("payroll_month", "user_id", "rep_name", "currency_code", "amount")
 CONTROL_COLUMNS = ("payroll_month", "currency_code", "payees", "total_amount")
@@ -104,6 +105,7 @@ def exceptions_touching(months: list[date]) -> list[tuple[str, str, object]]:
     )
 
 
+@holding_the_warehouse
 def close_month(
     month: date, actor: str | None, reason: str, through: bool = False, accept_exceptions: str | None = None
 ) -> None:
@@ -140,6 +142,7 @@ def close_month(
     )
 
 
+@holding_the_warehouse
 def reopen_month(month: date, actor: str | None, reason: str) -> None:
     """Reopen the latest closed month (logged); later changes to it then land in it again."""
     last_closed = _last_closed_month()

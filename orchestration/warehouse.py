@@ -16,6 +16,7 @@ import dlt
 import pandas as pd
 
 from orchestration import settings
+from orchestration.warehouse_lock import warehouse_turn
 
 
 def pg_params(database: str | None = None) -> dict[str, Any]:
@@ -121,16 +122,20 @@ def _open_read_connection() -> Iterator[Any]:
 
         connection = psycopg2.connect(**pg_params())
         connection.set_session(readonly=True, autocommit=True)
-    else:
-        import duckdb
+        try:
+            yield connection
+        finally:
+            connection.close()
+        return
+    import duckdb
 
-        connection = duckdb.connect(
+    with (
+        warehouse_turn(),
+        duckdb.connect(
             str(settings.warehouse_path()), read_only=True, config=settings.duckdb_config()
-        )
-    try:
+        ) as connection,
+    ):
         yield connection
-    finally:
-        connection.close()
 
 
 def fetch_all(sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

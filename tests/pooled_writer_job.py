@@ -1,19 +1,22 @@
-"""A job whose one step writes to a DuckDB file for a while, in the warehouse pool; the
-concurrency test launches it from several processes at once."""
+"""A job whose one step writes to a DuckDB file for a while, in the warehouse pool and holding
+the warehouse's file lock as every warehouse step does; the concurrency test launches it from
+several processes at once."""
 
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from orchestration import settings
+from orchestration.warehouse_lock import exclusive_turn
 
 
 @dg.op(pool=settings.WAREHOUSE_POOL)
 def write_for_a_while(context: dg.OpExecutionContext) -> None:
     path = context.run.tags["warehouse"]
-    with duckdb.connect(path) as connection:
+    with exclusive_turn(Path(path), context.log.info), duckdb.connect(path) as connection:
         connection.execute("create table if not exists writes (run_id text, written_at timestamp)")
         connection.execute("insert into writes values (?, now())", [context.run_id])
         time.sleep(2)

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import settings
+from orchestration.warehouse_lock import exclusive_turn
 
 JOB = Path(__file__).with_name("pooled_writer_job.py")
 
@@ -41,3 +42,38 @@ def test_concurrent_launches_never_hit_a_duckdb_lock(tmp_path: Path) -> None:
     assert not any("lock" in err.lower() and "conflicting" in err.lower() for _, err in outputs)
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         assert connection.execute("select count(distinct run_id) from writes").fetchone()[0] == 3
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+import duckdb
+from orchestration.warehouse_lock import exclusive_turn
+with exclusive_turn(Path(sys.argv[1])), duckdb.connect(sys.argv[1]) as connection:
+    connection.execute("create table writes (run_id text, written_at timestamp)")
+    print("holding", flush=True)
+    time.sleep(1.5)
+"""
+
+
+def test_a_step_waits_for_the_warehouse_turn_instead_of_failing_on_the_lock(tmp_path: Path) -> None:
+    """Even when the pool lets two steps through at once, the second waits for the file lock."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(settings.PROJECT_ROOT)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(warehouse)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    waited: list[str] = []
+    # Taken twice (re-entrant, as a step's reads do); the connect would raise "Conflicting lock"
+    # had it not waited.
+    with (
+        exclusive_turn(warehouse, waited.append),
+        exclusive_turn(warehouse),
+        duckdb.connect(str(warehouse)) as connection,
+    ):
+        connection.execute("insert into writes values ('second', now())")
+    assert holder.wait(timeout=30) == 0
+    assert waited and waited[0].startswith("Waiting for another run")
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        assert connection.execute("select count(*) from writes").fetchone() == (1,)

@@ -39,9 +39,8 @@ def closed_months(context: dg.AssetExecutionContext, config: ClosingConfig) -> d
     months = context.partition_key_range
     last = date.fromisoformat(months.end)
     try:
-        close_month(
-            last, "dagster", f"closed by Dagster run {context.run_id}", True, config.accept_exceptions
-        )
+        reason = f"closed by Dagster run {context.run_id}"
+        close_month(last, "dagster", reason, True, config.accept_exceptions)
     except Refused as refusal:
         raise dg.Failure(description=f"Nothing was closed: {refusal}.") from refusal
     context.log.info(f"Compensation months are closed through {last:%Y-%m} (from {months.start}).")

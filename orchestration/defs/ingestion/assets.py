@@ -18,6 +18,7 @@ from orchestration import settings
 from orchestration.defs.ingestion.pipelines import warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
 from orchestration.memory import release_freed_memory
+from orchestration.warehouse_lock import warehouse_turn
 
 
 def with_rejected_count(result: object, pipeline: Pipeline, context: dg.AssetExecutionContext) -> object:
@@ -56,14 +57,17 @@ def raw_table_assets(
     )
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
         run_pipeline = warehouse_pipeline(source.name, dataset)
-        for result in dlt.run(context=context, dlt_source=make_source(), dlt_pipeline=run_pipeline):
-            yield with_rejected_count(result, run_pipeline, context)
-        release_freed_memory()
-        keep_days = keep_superseded_days()
-        if keep_days is not None:
-            pruned = prune_superseded_versions(run_pipeline, keep_days, datetime.now(UTC))
-            for table, rows in pruned.items():
-                context.log.info(f"{table}: {rows} version(s) superseded over {keep_days} days ago deleted")
+        with warehouse_turn(context.log.info):
+            for result in dlt.run(context=context, dlt_source=make_source(), dlt_pipeline=run_pipeline):
+                yield with_rejected_count(result, run_pipeline, context)
+            release_freed_memory()
+            keep_days = keep_superseded_days()
+            if keep_days is not None:
+                pruned = prune_superseded_versions(run_pipeline, keep_days, datetime.now(UTC))
+                for table, rows in pruned.items():
+                    context.log.info(
+                        f"{table}: {rows} version(s) superseded over {keep_days} days ago deleted"
+                    )
 
     return load
 

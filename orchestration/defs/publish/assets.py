@@ -23,6 +23,7 @@ from orchestration.serving.duckdb_publish import publish_duckdb, serving_file
 from orchestration.serving.postgres_publish import publish_postgres
 from orchestration.serving.reader import key_totals, serving_reader
 from orchestration.serving.stores import STORES, ServingStore
+from orchestration.warehouse_lock import warehouse_turn
 
 
 def serving_asset(
@@ -44,48 +45,53 @@ def serving_asset(
         ),
     )
     def publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        failed = failed_blocking_checks(context.instance, gate)
-        if failed:
-            raise dg.Failure(description=refusal(failed))
-        marts = marts_of_this_run(store, context.run_id)
-        if already_published(store, marts):
-            context.log.info(f"{store.name}: its marts are as last published; the store is left as it is")
-            return dg.MaterializeResult(
-                metadata={
-                    **previous_metadata(context.instance, context.asset_key),
-                    "unchanged": "the marts hold the rows last published: not copied again",
-                }
-            )
-        forget_publication(store)
-        published_at = datetime.now(UTC)
-        if settings.warehouse_target() == "postgres":
-            counts = publish_postgres(warehouse.pg_params(), store, context.run_id, published_at)
-            location = f"schema {store.postgres_schema}"
-        else:
-            counts = publish_duckdb(
-                settings.warehouse_path(), settings.serving_dir(), store, context.run_id, published_at
-            )
-            location = str(serving_file(settings.serving_dir(), store))
-        record_publication(store, marts)
-        with serving_reader(store) as reader:
-            totals = key_totals(reader, [store])
-            charts = charts_markdown(reader.fetch, reader.qualify) if store.has_charts else ""
-        return dg.MaterializeResult(
-            metadata={
-                "location": location,
-                "published_at": published_at.isoformat(),
-                "tables": dg.MetadataValue.md(
-                    "\n".join(
-                        ["| table | rows |", "|---|---|"] + [f"| {t} | {n} |" for t, n in counts.items()]
-                    )
-                ),
-                "dagster/row_count": sum(counts.values()),
-                **totals,
-                **({"charts": dg.MetadataValue.md(charts)} if charts else {}),
-            }
-        )
+        with warehouse_turn(context.log.info):
+            return publish_after_the_gate(context, store, gate)
 
     return publish
+
+
+def publish_after_the_gate(
+    context: dg.AssetExecutionContext, store: ServingStore, gate: list[dg.AssetCheckKey]
+) -> dg.MaterializeResult:
+    failed = failed_blocking_checks(context.instance, gate)
+    if failed:
+        raise dg.Failure(description=refusal(failed))
+    marts = marts_of_this_run(store, context.run_id)
+    if already_published(store, marts):
+        context.log.info(f"{store.name}: its marts are as last published; the store is left as it is")
+        return dg.MaterializeResult(
+            metadata={
+                **previous_metadata(context.instance, context.asset_key),
+                "unchanged": "the marts hold the rows last published: not copied again",
+            }
+        )
+    forget_publication(store)
+    published_at = datetime.now(UTC)
+    if settings.warehouse_target() == "postgres":
+        counts = publish_postgres(warehouse.pg_params(), store, context.run_id, published_at)
+        location = f"schema {store.postgres_schema}"
+    else:
+        counts = publish_duckdb(
+            settings.warehouse_path(), settings.serving_dir(), store, context.run_id, published_at
+        )
+        location = str(serving_file(settings.serving_dir(), store))
+    record_publication(store, marts)
+    with serving_reader(store) as reader:
+        totals = key_totals(reader, [store])
+        charts = charts_markdown(reader.fetch, reader.qualify) if store.has_charts else ""
+    return dg.MaterializeResult(
+        metadata={
+            "location": location,
+            "published_at": published_at.isoformat(),
+            "tables": dg.MetadataValue.md(
+                "\n".join(["| table | rows |", "|---|---|"] + [f"| {t} | {n} |" for t, n in counts.items()])
+            ),
+            "dagster/row_count": sum(counts.values()),
+            **totals,
+            **({"charts": dg.MetadataValue.md(charts)} if charts else {}),
+        }
+    )
 
 
 def publish_defs(warehouse_assets: dg.Definitions, checks: list[dg.AssetChecksDefinition]) -> dg.Definitions:

@@ -28,6 +28,7 @@ from orchestration.defs.quality.warehouse_reader import (
     validated_columns,
 )
 from orchestration.memory import release_freed_memory
+from orchestration.warehouse_lock import warehouse_turn
 
 
 def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
@@ -55,7 +56,7 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
     )
     def check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
         previous = last_good_row_count(context.instance, blocking_key)
-        with warehouse.one_connection():
+        with warehouse_turn(context.log.info), warehouse.one_connection():
             rules = run_rules(spec, functools.cache(distinct_values), previous)
             refs = references(rules)
             columns = validated_columns(spec, rules)

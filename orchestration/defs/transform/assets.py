@@ -34,6 +34,7 @@ from orchestration.defs.transform.translator import WarehouseDbtTranslator
 from orchestration.serving.mart_metadata import mart_metadata
 from orchestration.serving.reader import warehouse_reader
 from orchestration.serving.stores import STORES
+from orchestration.warehouse_lock import warehouse_turn
 
 MART_SCHEMAS = {schema for store in STORES for schema in store.mart_schemas}
 
@@ -54,6 +55,11 @@ DBT_COMMAND = str(DBT_LAUNCHER) if shutil.which("setpriv") else DBT_EXECUTABLE
 )
 def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     os.environ.setdefault("SALESOPS_DBT_EXECUTABLE", DBT_EXECUTABLE)  # read by the launcher
+    with warehouse_turn(context.log.info):
+        yield from build_what_changed(context, dbt)
+
+
+def build_what_changed(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     selection = [key.to_user_string() for key in context.selected_asset_keys]
     stamp = stamp_path()
     inputs = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS)
