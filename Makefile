@@ -32,7 +32,7 @@ browser:
 
 test: install browser
 	$(UV) run ruff check .
-	$(UV) run pytest -q -n 2 --dist loadfile
+	$(UV) run pytest -q -n 2 --dist loadfile --durations=25
 
 clean:
 	rm -rf data .dagster_home dbt_project/target dbt_project/logs

@@ -96,3 +96,15 @@ def test_every_warehouse_step_is_in_the_single_writer_pool(demo_warehouse: Path)
     # Freshness checks read only Dagster's own event log, never the warehouse.
     warehouse_steps = {name: pool for name, pool in pools.items() if "freshness_check" not in name}
     assert warehouse_steps and set(warehouse_steps.values()) == {"warehouse"}, pools
+
+
+def test_unit_tests_run_again_only_when_the_manifest_changes(tmp_path: Path) -> None:
+    from orchestration.defs.transform.project import record_unit_tests_passed, unit_tests_passed
+
+    assert not unit_tests_passed(tmp_path)  # never parsed
+    (tmp_path / "manifest.key").write_text("code v1")
+    assert not unit_tests_passed(tmp_path)  # parsed, never passed
+    record_unit_tests_passed(tmp_path)
+    assert unit_tests_passed(tmp_path)  # another data folder, same code: not again
+    (tmp_path / "manifest.key").write_text("code v2")
+    assert not unit_tests_passed(tmp_path)

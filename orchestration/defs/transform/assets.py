@@ -23,13 +23,12 @@ from packaging import version
 from orchestration import settings
 from orchestration.defs.previous_results import previous_check_results, previous_metadata
 from orchestration.defs.transform.build_key import (
-    NO_BUILD_RECORDED,
     build_inputs,
     changed_inputs,
     record_build,
     stamp_path,
 )
-from orchestration.defs.transform.project import dbt_project
+from orchestration.defs.transform.project import dbt_project, record_unit_tests_passed, unit_tests_passed
 from orchestration.defs.transform.translator import WarehouseDbtTranslator
 from orchestration.serving.mart_metadata import mart_metadata
 from orchestration.serving.reader import warehouse_reader
@@ -73,11 +72,13 @@ def build_what_changed(context: dg.AssetExecutionContext, dbt: DbtCliResource) -
         yield from unchanged_results(context)
         return
     context.log.info(f"dbt build, since these changed: {', '.join(changed[:20])}")
-    # Unit tests read fixed rows, not the warehouse: they can only change with the code.
-    code_changed = {"dbt project", "target", NO_BUILD_RECORDED} & set(changed)
-    arguments = ["build"] if code_changed else ["build", "--exclude-resource-type", "unit_test"]
+    # Unit tests read fixed rows, not the warehouse: they run once per version of the code.
+    with_units = not unit_tests_passed()
+    arguments = ["build"] if with_units else ["build", "--exclude-resource-type", "unit_test"]
     stamp.unlink(missing_ok=True)
     yield from build(context, dbt, arguments)
+    if with_units:
+        record_unit_tests_passed()
     record_build(stamp, build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS), context.run_id)
 
 

@@ -8,6 +8,7 @@ import hashlib
 import os
 from functools import cache
 from importlib import metadata
+from pathlib import Path
 
 from dagster_dbt import DbtProject
 
@@ -50,6 +51,27 @@ def manifest_key() -> str:
     for package in DBT_PACKAGES:  # an upgrade parses (and unit-tests) again
         digest.update(f"{package}=={_installed(package)}\0".encode())
     return digest.hexdigest()
+
+
+def _target_dir(target_dir: Path | None) -> Path:
+    return target_dir or dbt_project().manifest_path.parent
+
+
+def unit_tests_passed(target_dir: Path | None = None) -> bool:
+    """Whether dbt's unit tests passed for this manifest (the project's code, settings and dbt)
+    in some build of this checkout: they read fixed rows, never the warehouse, so a new data folder
+    or new data cannot change their outcome."""
+    parsed, stamp = (
+        _target_dir(target_dir) / "manifest.key",
+        _target_dir(target_dir) / "unit_tests_passed.key",
+    )
+    return parsed.exists() and stamp.exists() and stamp.read_text() == parsed.read_text()
+
+
+def record_unit_tests_passed(target_dir: Path | None = None) -> None:
+    parsed = _target_dir(target_dir) / "manifest.key"
+    if parsed.exists():
+        (_target_dir(target_dir) / "unit_tests_passed.key").write_text(parsed.read_text())
 
 
 def prepare_manifest() -> None:
