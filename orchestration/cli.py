@@ -162,7 +162,7 @@ def format_blocking_failures(evaluations: list) -> str:
 def published_location() -> str:
     if settings.warehouse_target() == "postgres":
         return "PostgreSQL schemas serving and serving_compensation"
-    return f"{settings.serving_dir()}/marts.duckdb and compensation.duckdb"
+    return f"{settings.serving_dir()}/marts.duckdb and finance.duckdb"
 
 
 def close(args: argparse.Namespace) -> int:

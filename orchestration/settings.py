@@ -74,7 +74,7 @@ def dlt_pipelines_dir() -> Path:
 
 
 def serving_dir() -> Path:
-    """DuckDB serving files BI reads: `marts.duckdb` for everyone, `compensation.duckdb` for pay."""
+    """DuckDB serving files BI reads: `marts.duckdb` for everyone, `finance.duckdb` for pay."""
     return _path_setting("SALESOPS_SERVING_DIR", data_dir() / "serving")
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from orchestration import warehouse
+from orchestration.serving.stores import STORES
 
 RAW_SCHEMAS = ("raw_salesforce", "raw_hubspot", "raw_finance", "raw_plans")
-MART_SCHEMAS = ("pipeline", "quota", "compensation")
+MART_SCHEMAS = tuple(sorted({schema for store in STORES for schema in store.mart_schemas}))
 
 
 def table_row_counts(schemas: tuple[str, ...]) -> dict[str, int]:

@@ -13,9 +13,9 @@ import duckdb
 # Three marts in one query: a half-published store would show two run ids.
 QUERY = """
 select distinct _run_id from (
-    select _run_id from fct_opportunities
-    union all select _run_id from fct_pipeline_movement
-    union all select _run_id from fct_quota_attainment
+    select _run_id from pipeline.fct_opportunities
+    union all select _run_id from pipeline.fct_pipeline_movement
+    union all select _run_id from quota.fct_quota_attainment
 )
 """
 

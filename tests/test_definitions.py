@@ -72,6 +72,7 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
         "plans",
         "staging",
         "intermediate",
+        "core",
         "pipeline",
         "quota",
         "compensation",

@@ -23,8 +23,10 @@ RUN = [sys.executable, "-m", "orchestration.cli", "run"]
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What BI reads, compared with the session's clean run of the same demo.
 PUBLISHED_FIGURES = {
-    "marts": "select count(*), sum(amount_reporting), count(*) filter (where is_won) from fct_opportunities",
-    "compensation": "select count(*), sum(payout_amount), sum(earned_amount) from fct_commission_statements",
+    "marts": "select count(*), sum(amount_reporting), count(*) filter (where is_won) "
+    "from pipeline.fct_opportunities",
+    "finance": "select count(*), sum(payout_amount), sum(earned_amount) "
+    "from compensation.fct_commission_statements",
 }
 
 

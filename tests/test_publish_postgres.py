@@ -33,6 +33,8 @@ def database(postgres_dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dic
                 "create table quota.fct_quota_attainment as select 'R1' as member_id, 50.0 as attainment_pct;"
                 "create table compensation.fct_commission_statements"
                 " as select 'R1' as user_id, 700.00 as payout;"
+                "comment on table pipeline.fct_opportunities is 'One row per deal.';"
+                "comment on column pipeline.fct_opportunities.amount is 'Amount in the deal''s currency.';"
             )
         connection.close()
         yield params
@@ -53,17 +55,17 @@ def test_published_tables_carry_the_run_and_roles_read_only_their_share(database
     bi, finance = sorted(roles)
     published_at = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
     assert publish_postgres(database, MARTS, "run-1", published_at) == {
-        "fct_opportunities": 1,
-        "fct_quota_attainment": 1,
+        "pipeline.fct_opportunities": 1,
+        "quota.fct_quota_attainment": 1,
     }
     publish_postgres(database, COMPENSATION, "run-1", published_at)
 
     assert _as_role(
-        database, bi, "select opportunity_id, amount, _run_id from serving.fct_opportunities"
+        database, bi, "select opportunity_id, amount, _run_id from serving_pipeline.fct_opportunities"
     ) == [("O1", 100, "run-1")]
     for forbidden in (
-        "insert into serving.fct_opportunities (opportunity_id) values ('O2')",
-        "drop table serving.fct_opportunities",
+        "insert into serving_pipeline.fct_opportunities (opportunity_id) values ('O2')",
+        "drop table serving_pipeline.fct_opportunities",
         "select * from serving_compensation.fct_commission_statements",
         "select * from pipeline.fct_opportunities",
     ):
@@ -72,9 +74,20 @@ def test_published_tables_carry_the_run_and_roles_read_only_their_share(database
     assert _as_role(
         database, finance, "select user_id, payout from serving_compensation.fct_commission_statements"
     ) == [("R1", 700)]
+    # The marts' descriptions go with them, for BI tools that show them.
+    described = _as_role(
+        database,
+        bi,
+        "select obj_description('serving_pipeline.fct_opportunities'::regclass), "
+        "col_description('serving_pipeline.fct_opportunities'::regclass, 2), "
+        "col_description('serving_pipeline.fct_opportunities'::regclass, 3)",
+    )
+    assert described == [
+        ("One row per deal.", "Amount in the deal's currency.", "The Dagster run that published this table.")
+    ]
     # A second publication re-applies the grants on the new tables.
     publish_postgres(database, MARTS, "run-2", published_at)
-    assert _as_role(database, bi, "select _run_id from serving.fct_opportunities") == [("run-2",)]
+    assert _as_role(database, bi, "select _run_id from serving_pipeline.fct_opportunities") == [("run-2",)]
 
 
 def test_readers_see_one_run_and_no_error_while_publications_swap(database: dict[str, Any]) -> None:
@@ -90,8 +103,9 @@ def test_readers_see_one_run_and_no_error_while_publications_swap(database: dict
             try:
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "select distinct _run_id from (select _run_id from serving.fct_opportunities "
-                        "union all select _run_id from serving.fct_quota_attainment) as published"
+                        "select distinct _run_id from (select _run_id from "
+                        "serving_pipeline.fct_opportunities union all select _run_id from "
+                        "serving_quota.fct_quota_attainment) as published"
                     )
                     reads.append(sorted(row[0] for row in cursor.fetchall()))
             except psycopg2.Error as error:

@@ -158,7 +158,7 @@ def _sha256(path: Path) -> str:
 
 def test_a_bad_batch_is_stopped_by_blocking_checks_and_serving_is_unchanged(copied_data_dir: Path) -> None:
     serving = copied_data_dir / "serving"
-    checksums = {name: _sha256(serving / name) for name in ("marts.duckdb", "compensation.duckdb")}
+    checksums = {name: _sha256(serving / name) for name in ("marts.duckdb", "finance.duckdb")}
     with duckdb.connect(str(copied_data_dir / "warehouse.duckdb")) as connection:
         table = "raw_salesforce.opportunity"
         duplicated = connection.execute(f"select id from {table} order by id limit 1").fetchone()[0]

@@ -67,7 +67,7 @@ def _add_bad_versions(exports: Path) -> tuple[str, str]:
 
 def _serving_run_ids(params: dict[str, Any]) -> set[str]:
     with psycopg2.connect(**params) as connection, connection.cursor() as cursor:
-        cursor.execute("select distinct _run_id from serving.fct_opportunities")
+        cursor.execute("select distinct _run_id from serving_pipeline.fct_opportunities")
         return {row[0] for row in cursor.fetchall()}
 
 

@@ -3,6 +3,7 @@ apart, and no contact email or phone anywhere in a mart or a serving table."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -22,36 +23,73 @@ def _tables(connection: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> 
 def serving(demo_warehouse: Path) -> dict[str, duckdb.DuckDBPyConnection]:
     stores = {
         name: duckdb.connect(str(demo_warehouse / "serving" / f"{name}.duckdb"), read_only=True)
-        for name in ("marts", "compensation")
+        for name in ("marts", "finance")
     }
     yield stores
     for connection in stores.values():
         connection.close()
 
 
-def test_every_mart_is_published_once_with_its_run(serving: dict[str, duckdb.DuckDBPyConnection]) -> None:
-    expected = {name.split(".")[1]: rows for name, rows in table_row_counts(MART_SCHEMAS).items()}
-    published = {table for connection in serving.values() for _, table in _tables(connection, ("main",))}
+def _published(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return connection.execute(
+        "select schema_name, table_name from duckdb_tables() order by schema_name, table_name"
+    ).fetchall()
+
+
+def test_every_mart_is_published_in_its_schema_once_with_its_run(
+    serving: dict[str, duckdb.DuckDBPyConnection],
+) -> None:
+    expected = table_row_counts(MART_SCHEMAS)
+    assert {name.split(".")[0] for name in expected} == {"core", "pipeline", "quota", "compensation"}
+    # Everyone's file: pipeline, quota and the dimensions; finance's: compensation and the dimensions.
+    layout = {store: {s for s, _ in _published(connection)} for store, connection in serving.items()}
+    assert layout == {"marts": {"core", "pipeline", "quota"}, "finance": {"compensation", "core"}}
+    published = {f"{s}.{t}" for connection in serving.values() for s, t in _published(connection)}
     assert published == set(expected)
     run_ids = set()
     for connection in serving.values():
-        for _, table in _tables(connection, ("main",)):
+        for schema, table in _published(connection):
             rows, ids, stamped = connection.execute(
-                f'select count(*), count(distinct _run_id), min(_published_at) from "{table}"'
+                f'select count(*), count(distinct _run_id), min(_published_at) from "{schema}"."{table}"'
             ).fetchone()
-            assert rows == expected[table], table
+            assert rows == expected[f"{schema}.{table}"], table
             # Every row carries the run (an empty table, e.g. no exceptions, has none to carry).
             assert ids == (1 if rows else 0) and (stamped is not None or not rows)
             run_ids |= {
-                r[0] for r in connection.execute(f'select distinct _run_id from "{table}"').fetchall()
+                r[0]
+                for r in connection.execute(f'select distinct _run_id from "{schema}"."{table}"').fetchall()
             }
     assert len(run_ids) == 1
     # Pay is published apart from what every BI user reads.
-    marts_tables = {t for _, t in _tables(serving["marts"], ("main",))}
-    compensation_tables = {t for _, t in _tables(serving["compensation"], ("main",))}
-    assert "fct_commission_statements" in compensation_tables
-    assert "fct_opportunities" in marts_tables
-    assert not {t for t in marts_tables if t.startswith(("fct_commission", "fct_payout", "fct_crediting"))}
+    assert not {t for s, t in _published(serving["marts"]) if s == "compensation" or "commission" in t}
+
+
+def test_every_published_table_and_column_carries_its_description(
+    demo_warehouse: Path, serving: dict[str, duckdb.DuckDBPyConnection]
+) -> None:
+    with duckdb.connect(str(demo_warehouse / "warehouse.duckdb"), read_only=True) as warehouse:
+        (documented,) = warehouse.execute(
+            "select comment from duckdb_columns() where schema_name = 'core' and table_name = 'dim_reps' "
+            "and column_name = 'rep_name'"
+        ).fetchone()
+    assert "unique" in documented
+    for connection in serving.values():
+        undescribed_tables = connection.execute(
+            "select table_name from duckdb_tables() where coalesce(comment, '') = ''"
+        ).fetchall()
+        undescribed_columns = connection.execute(
+            "select table_name, column_name from duckdb_columns() where coalesce(comment, '') = ''"
+        ).fetchall()
+        assert undescribed_tables == [] and undescribed_columns == []
+    (published,) = (
+        serving["marts"]
+        .execute(
+            "select comment from duckdb_columns() where schema_name = 'core' and table_name = 'dim_reps' "
+            "and column_name = 'rep_name'"
+        )
+        .fetchone()
+    )
+    assert published == documented.strip()
 
 
 def test_no_contact_email_or_phone_reaches_a_mart_or_a_serving_table(
@@ -71,7 +109,7 @@ def test_no_contact_email_or_phone_reaches_a_mart_or_a_serving_table(
         # Hashed on arrival: not even raw (nor its rejected rows) holds a clear email or phone.
         raw_contacts = [("raw_salesforce", t) for t in ("contact", "contact__rejected")]
         places = [(warehouse, s, t) for s, t in [*raw_contacts, *_tables(warehouse, MART_SCHEMAS)]]
-        places += [(c, "main", t) for c in serving.values() for _, t in _tables(c, ("main",))]
+        places += [(c, s, t) for c in serving.values() for s, t in _published(c)]
         found = []
         for connection, schema, table in places:
             text_columns = [
@@ -166,3 +204,66 @@ def test_each_marts_materialization_shows_its_rows_preview_totals_and_chart(demo
         in latest["compensation.fct_commission_statements"]["key_totals"].value
     )
     assert "data:image/png;base64," in latest["pipeline.fct_pipeline_movement"]["chart"].value
+
+
+def readme_day_one_queries() -> list[tuple[str, str]]:
+    """(serving file, query) of each SQL block of the README's "Reading the marts from BI"."""
+    from orchestration import settings
+
+    readme = (settings.PROJECT_ROOT / "README.md").read_text()
+    section = readme.split("## Reading the marts from BI")[1].split("\n## ")[0]
+    blocks = re.findall(r"```sql\n(.*?)```", section, re.S)
+    return [(block.split(":", 1)[0].removeprefix("-- ").removesuffix(".duckdb"), block) for block in blocks]
+
+
+def test_the_readmes_day_one_questions_run_against_the_serving_store(
+    serving: dict[str, duckdb.DuckDBPyConnection],
+) -> None:
+    """Each README query runs as written on the store it names; two are checked against the facts
+    (as of 2026-06-30: last quarter is 2026 Q1, last month May 2026)."""
+    queries = readme_day_one_queries()
+    assert [store for store, _ in queries] == ["marts"] * 4 + ["finance"]
+    answers = []
+    for store, query in queries:
+        parameters = None
+        if "$rep_name" in query:
+            (rep,) = (
+                serving[store]
+                .execute(
+                    "select reps.rep_name from compensation.fct_commission_lines as lines "
+                    "join core.dim_reps as reps using (user_id) where lines.commission_month = '2026-05-01' "
+                    "group by 1 order by sum(lines.commission_amount) desc limit 1"
+                )
+                .fetchone()
+            )
+            parameters = {"rep_name": rep}
+        cursor = serving[store].execute(query, parameters)
+        columns = [column[0] for column in cursor.description]
+        answers.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
+    bookings_by_region, win_rates, coverage, above_quota, earnings = answers
+    assert all(answers), "every day-one question has an answer on the demo"
+    (won_in_q1,) = (
+        serving["marts"]
+        .execute(
+            "select sum(amount_reporting) from pipeline.fct_opportunities "
+            "where is_won and close_date between '2026-01-01' and '2026-03-31'"
+        )
+        .fetchone()
+    )
+    assert sum(row["bookings"] for row in bookings_by_region) == won_in_q1
+    assert len({row["rep_name"] for row in win_rates}) == len(win_rates)
+    assert all(row["attainment_pct"] >= 100 for row in above_quota)
+    (lines_total,) = (
+        serving["finance"]
+        .execute(
+            "select sum(commission_amount) from compensation.fct_commission_lines as lines "
+            "join core.dim_reps as reps using (user_id) "
+            "where lines.commission_month = '2026-05-01' and reps.rep_name = ?",
+            [parameters["rep_name"]],
+        )
+        .fetchone()
+    )
+    assert {row["commission_month"].isoformat() for row in earnings} == {"2026-05-01"}
+    assert sum(row["commission_amount"] for row in earnings) == lines_total
+    assert all(row["opportunity_name"] for row in earnings)  # the why: each line names its deal
+    assert coverage and all(row["team_name"] for row in coverage)

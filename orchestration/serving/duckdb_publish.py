@@ -14,11 +14,16 @@ from pathlib import Path
 import duckdb
 
 from orchestration import settings
-from orchestration.serving.stores import PUBLISHED_AT_COLUMN, RUN_ID_COLUMN, ServingStore
+from orchestration.serving.stores import (
+    PUBLICATION_COLUMN_DESCRIPTIONS,
+    PUBLISHED_AT_COLUMN,
+    RUN_ID_COLUMN,
+    ServingStore,
+)
 
 
 def serving_file(serving_dir: Path, store: ServingStore) -> Path:
-    return serving_dir / f"{store.name}.duckdb"
+    return serving_dir / store.file_name
 
 
 def publish_duckdb(
@@ -36,18 +41,45 @@ def publish_duckdb(
     with duckdb.connect(str(staged), config=settings.duckdb_config()) as connection:
         connection.execute(f"attach '{warehouse}' as warehouse (read_only)")
         tables = connection.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where database_name = 'warehouse' and schema_name in (select unnest(?)) order by table_name",
-            [list(store.mart_schemas)],
+            "select schema_name, table_name, comment from duckdb_tables() "
+            "where database_name = 'warehouse' and schema_name in (select unnest(?)) "
+            "order by schema_name, table_name",
+            [list(store.file_schemas)],
         ).fetchall()
-        for schema, table in tables:
+        for schema in sorted({schema for schema, _, _ in tables}):
+            connection.execute(f'create schema "{schema}"')
+        for schema, table, comment in tables:
+            name = f'"{schema}"."{table}"'
             connection.execute(
-                f'create table main."{table}" as select *, ? as {RUN_ID_COLUMN}, '
-                f'cast(? as timestamptz) as {PUBLISHED_AT_COLUMN} from warehouse."{schema}"."{table}"',
+                f"create table {name} as select *, ? as {RUN_ID_COLUMN}, "
+                f"cast(? as timestamptz) as {PUBLISHED_AT_COLUMN} from warehouse.{name}",
                 [run_id, published_at],
             )
-            counts[table] = connection.execute(f'select count(*) from main."{table}"').fetchone()[0]
+            _copy_descriptions(connection, schema, table, comment)
+            counts[f"{schema}.{table}"] = connection.execute(f"select count(*) from {name}").fetchone()[0]
         connection.execute("detach warehouse")
         connection.execute("checkpoint")
     os.replace(staged, final)
     return counts
+
+
+def _copy_descriptions(
+    connection: duckdb.DuckDBPyConnection, schema: str, table: str, comment: str | None
+) -> None:
+    """The table's and its columns' descriptions (dbt docs, persisted in the warehouse), for BI
+    tools that show them; the two publication columns get theirs."""
+    name = f'"{schema}"."{table}"'
+    if comment:
+        connection.execute(f"comment on table {name} is {_literal(comment.strip())}")
+    columns = connection.execute(
+        "select column_name, comment from duckdb_columns() where database_name = 'warehouse' "
+        "and schema_name = ? and table_name = ? and comment is not null",
+        [schema, table],
+    ).fetchall()
+    described = [*columns, *PUBLICATION_COLUMN_DESCRIPTIONS.items()]
+    for column, text in described:
+        connection.execute(f'comment on column {name}."{column}" is {_literal(text.strip())}')
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -44,14 +44,27 @@ def serving_reader(store: ServingStore) -> Iterator[TableReader]:
 
         connection = psycopg2.connect(**warehouse.pg_params())
         try:
-            yield TableReader(_query_through(connection), lambda table: f'{store.postgres_schema}."{table}"')
+            query = _query_through(connection)
+            _, rows = query(
+                "select table_schema, table_name from information_schema.tables "
+                f"where table_schema in ({', '.join(repr(s) for s in store.postgres_schemas)})"
+            )
+            yield TableReader(query, _qualifier(rows))
         finally:
             connection.close()
         return
     import duckdb
 
     with duckdb.connect(str(serving_file(settings.serving_dir(), store)), read_only=True) as duck:
-        yield TableReader(_query_through(duck), lambda table: f'"{table}"')
+        query = _query_through(duck)
+        _, rows = query("select schema_name, table_name from duckdb_tables()")
+        yield TableReader(query, _qualifier(rows))
+
+
+def _qualifier(tables: Sequence[tuple[Any, ...]]) -> Callable[[str], str]:
+    """A table's name with its schema, in a store whose table names are unique across its schemas."""
+    schema_of = {table: schema for schema, table in tables}
+    return lambda table: f'"{schema_of[table]}"."{table}"'
 
 
 @contextmanager

@@ -1,6 +1,7 @@
-"""What is published where: every BI user reads the pipeline and quota marts; compensation is
-published apart, for finance only. Published tables are flat (no schema prefix) and carry the
-run that published them."""
+"""What is published where: every BI user reads the pipeline and quota marts and the conformed
+dimensions (core); compensation is published apart, for finance only. Published tables keep
+their mart's schema (`pipeline.fct_opportunities`; on PostgreSQL `serving_pipeline`), their
+descriptions, and carry the run that published them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from dataclasses import dataclass
 
 RUN_ID_COLUMN = "_run_id"
 PUBLISHED_AT_COLUMN = "_published_at"
+PUBLICATION_COLUMN_DESCRIPTIONS = {
+    RUN_ID_COLUMN: "The Dagster run that published this table.",
+    PUBLISHED_AT_COLUMN: "When this table was published (UTC).",
+}
 
 
 # The currency of a total: a column of its table (one total per currency), the warehouse's
@@ -25,21 +30,37 @@ class KeyTotal:
 
 @dataclass(frozen=True)
 class ServingStore:
-    name: str  # DuckDB: <serving_dir>/<name>.duckdb; PostgreSQL: schema serving / serving_<name>
-    mart_schemas: tuple[str, ...]
+    name: str
+    mart_schemas: tuple[str, ...]  # the marts it publishes (PostgreSQL: schema serving_<schema> each)
     audience: str  # the PostgreSQL role setting that may read it
     # What a manager wants to see on the publication.
     key_totals: tuple[KeyTotal, ...] = ()
     has_charts: bool = False  # the pipeline waterfall and attainment distribution live here
+    # Another store's schemas its DuckDB file carries too, so a BI tool opening that one file can
+    # join its facts to the dimensions. On PostgreSQL its readers read them where they live.
+    joins_to: tuple[str, ...] = ()
+    # Its DuckDB file in the serving folder, named apart from its schemas: DuckDB names a file's
+    # catalog after it, and a schema of the same name makes `compensation.<table>` ambiguous.
+    file_name: str = ""
 
     @property
-    def postgres_schema(self) -> str:
-        return "serving" if self.name == "marts" else f"serving_{self.name}"
+    def file_schemas(self) -> tuple[str, ...]:
+        """The schemas its DuckDB file holds."""
+        return self.mart_schemas + self.joins_to
+
+    @property
+    def postgres_schemas(self) -> tuple[str, ...]:
+        return tuple(postgres_schema(schema) for schema in self.mart_schemas)
+
+
+def postgres_schema(mart_schema: str) -> str:
+    """Where a mart schema is published on PostgreSQL: beside the warehouse's own, in the same database."""
+    return f"serving_{mart_schema}"
 
 
 MARTS = ServingStore(
     "marts",
-    ("pipeline", "quota"),
+    ("pipeline", "quota", "core"),
     "bi",
     (
         KeyTotal(
@@ -57,6 +78,7 @@ MARTS = ServingStore(
         KeyTotal("open_deals", "fct_opportunities", "sum(case when is_open then 1 else 0 end)"),
     ),
     has_charts=True,
+    file_name="marts.duckdb",
 )
 COMPENSATION = ServingStore(
     "compensation",
@@ -67,5 +89,7 @@ COMPENSATION = ServingStore(
         KeyTotal("payouts", "fct_commission_statements", "sum(payout_amount)", "currency_code"),
         KeyTotal("commission_earned", "fct_commission_statements", "sum(earned_amount)", "currency_code"),
     ),
+    joins_to=("core",),
+    file_name="finance.duckdb",
 )
 STORES = (MARTS, COMPENSATION)

@@ -17,6 +17,7 @@ from orchestration.defs.automation.jobs import full_run_job
 # group -> how old its newest materialization may be. Daily marts get a day and two hours of
 # slack; statements are produced monthly.
 FRESHNESS_SLAS: dict[str, timedelta] = {
+    "core": timedelta(hours=26),
     "pipeline": timedelta(hours=26),
     "quota": timedelta(hours=26),
     "compensation": timedelta(days=35),

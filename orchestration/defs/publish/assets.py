@@ -40,7 +40,7 @@ def serving_asset(
         deps=marts,
         pool=settings.WAREHOUSE_POOL,
         description=(
-            f"The {store.name} serving store BI reads ({', '.join(store.mart_schemas)} marts), swapped in "
+            f"The {store.name} serving store BI reads ({', '.join(store.file_schemas)} marts), swapped in "
             "atomically after the quality gate passed; every table carries _run_id and _published_at."
         ),
     )
@@ -70,7 +70,7 @@ def publish_after_the_gate(
     published_at = datetime.now(UTC)
     if settings.warehouse_target() == "postgres":
         counts = publish_postgres(warehouse.pg_params(), store, context.run_id, published_at)
-        location = f"schema {store.postgres_schema}"
+        location = f"schemas {', '.join(store.postgres_schemas)}"
     else:
         counts = publish_duckdb(
             settings.warehouse_path(), settings.serving_dir(), store, context.run_id, published_at

@@ -15,6 +15,9 @@ from orchestration.defs.transform.build_key import MART_PREFIX, marts_verified_i
 from orchestration.serving.duckdb_publish import serving_file
 from orchestration.serving.stores import ServingStore
 
+# 2: tables in their mart's schema, with descriptions, and the core dimensions.
+PUBLICATION_LAYOUT = 2
+
 
 def record_path(store: ServingStore) -> Path:
     return settings.data_dir() / f"published_{store.name}.json"
@@ -25,9 +28,10 @@ def marts_of_this_run(store: ServingStore, run_id: str) -> dict[str, str] | None
     marts = marts_verified_in_run(stamp_path(), run_id)
     if marts is None:
         return None
-    schemas = {f"{MART_PREFIX}{schema}." for schema in store.mart_schemas}
+    schemas = {f"{MART_PREFIX}{schema}." for schema in store.file_schemas}
     content = {name: value for name, value in marts.items() if any(name.startswith(s) for s in schemas)}
-    return {"target": settings.warehouse_target(), **content}
+    # The layout is part of it: a store published in an older layout is published again.
+    return {"target": settings.warehouse_target(), "layout": PUBLICATION_LAYOUT, **content}
 
 
 def already_published(store: ServingStore, marts: dict[str, str] | None) -> bool:
@@ -35,7 +39,8 @@ def already_published(store: ServingStore, marts: dict[str, str] | None) -> bool
     if marts is None or not record.exists() or json.loads(record.read_text()) != marts:
         return False
     if settings.warehouse_target() == "postgres":
-        return bool(warehouse.existing_tables((store.postgres_schema,)))
+        present = {schema for schema, _ in warehouse.existing_tables(store.postgres_schemas)}
+        return present == set(store.postgres_schemas)
     return serving_file(settings.serving_dir(), store).exists()
 
 
