@@ -75,10 +75,11 @@ def test_every_published_table_and_column_carries_its_description(
     assert "unique" in documented
     for connection in serving.values():
         undescribed_tables = connection.execute(
-            "select table_name from duckdb_tables() where coalesce(comment, '') = ''"
+            "select table_name from duckdb_tables() where not internal and coalesce(comment, '') = ''"
         ).fetchall()
         undescribed_columns = connection.execute(
-            "select table_name, column_name from duckdb_columns() where coalesce(comment, '') = ''"
+            "select table_name, column_name from duckdb_columns() "
+            "where not internal and coalesce(comment, '') = ''"
         ).fetchall()
         assert undescribed_tables == [] and undescribed_columns == []
     (published,) = (
@@ -219,8 +220,8 @@ def readme_day_one_queries() -> list[tuple[str, str]]:
 def test_the_readmes_day_one_questions_run_against_the_serving_store(
     serving: dict[str, duckdb.DuckDBPyConnection],
 ) -> None:
-    """Each README query runs as written on the store it names; two are checked against the facts
-    (as of 2026-06-30: last quarter is 2026 Q1, last month May 2026)."""
+    """Each README query runs as written on the store it names; three are checked against the
+    facts (as of 2026-06-30: last quarter is 2026 Q1, next quarter 2026 Q3, last month May 2026)."""
     queries = readme_day_one_queries()
     assert [store for store, _ in queries] == ["marts"] * 4 + ["finance"]
     answers = []
@@ -266,4 +267,20 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     assert {row["commission_month"].isoformat() for row in earnings} == {"2026-05-01"}
     assert sum(row["commission_amount"] for row in earnings) == lines_total
     assert all(row["opportunity_name"] for row in earnings)  # the why: each line names its deal
-    assert coverage and all(row["team_name"] for row in coverage)
+    # Next quarter (2026 Q3): the quota the plan files set ahead, and the open pipeline due in it
+    # on the as-of date.
+    (due_in_q3,) = (
+        serving["marts"]
+        .execute(
+            "select sum(amount_reporting) from pipeline.fct_pipeline_snapshots "
+            "where snapshot_date = '2026-06-30' and close_date between '2026-07-01' and '2026-09-30' "
+            "and team_id is not null"
+        )
+        .fetchone()
+    )
+    assert sum(row["pipeline_due_in_period_amount"] for row in coverage) == due_in_q3
+    for row in coverage:
+        assert row["quota_amount"] > 0
+        assert row["pipeline_coverage_ratio"] == round(
+            row["pipeline_due_in_period_amount"] / row["quota_amount"], 2
+        )

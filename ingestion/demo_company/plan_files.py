@@ -42,14 +42,18 @@ def monthly_ramp(person: Person, month: date) -> float:
 
 def _quota_rows(org: Org, as_of: date) -> list[dict[str, object]]:
     rows = []
+    quarters = month_starts(settings.EPOCH, as_of)[::3]
+    # Sales ops sets next quarter's quotas before it begins: the plan files carry them ahead.
+    quarters.append(add_months(quarters[-1], 3))
     for book in org.books:
         for person in book.occupants:
-            for quarter in month_starts(settings.EPOCH, as_of)[::3]:
+            for quarter in quarters:
                 quarter_end = add_months(quarter, 3) - timedelta(days=1)
                 # A quota is set at the quarter's start, or on the hire date within it.
                 set_on = max(quarter, person.hire_date)
                 left = person.leave_date and person.leave_date <= quarter
-                if left or set_on > min(quarter_end, as_of):
+                ahead = quarter > as_of
+                if left or (not ahead and set_on > min(quarter_end, as_of)):
                     continue
                 segment = org.teams[person.team_on(set_on)].segment
                 months = [add_months(quarter, i) for i in range(3)]

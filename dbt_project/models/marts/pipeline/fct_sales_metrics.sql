@@ -3,11 +3,36 @@
 -- pipeline is the pipeline on the day the period is measured (its last day, or the as-of date
 -- while it runs), with the owner's team that day. Definitions: see the column docs and the
 -- metrics glossary (models/docs.md).
+-- The fiscal quarter after the as-of date's is there too once its quotas are set (the plan files
+-- carry them ahead): its quota and the pipeline due in it as measured on the as-of date, for
+-- next-quarter coverage.
 with
 
+rep_months as (
+    select * from {{ ref('int_quota_rep_months') }}
+),
+
+upcoming_quarter as (
+    select
+        'quarter' as period_grain,
+        cast({{ dbt.dateadd('month', 3, period_start('quarter', as_of_date())) }} as date) as period_start
+),
+
+upcoming_quarter_with_quotas as (
+    select
+        upcoming_quarter.period_grain,
+        upcoming_quarter.period_start,
+        {{ period_end('quarter', 'upcoming_quarter.period_start') }} as period_end,
+        {{ as_of_date() }} as measured_on
+    from upcoming_quarter
+    where upcoming_quarter.period_start in (select quarter_start from rep_months)
+),
+
 periods as (
-    select * from {{ ref('int_calendar_periods') }}
+    select period_grain, period_start, period_end, measured_on from {{ ref('int_calendar_periods') }}
     where period_grain in ('month', 'quarter', 'year')
+    union all
+    select period_grain, period_start, period_end, measured_on from upcoming_quarter_with_quotas
 ),
 
 opportunities as (
@@ -26,6 +51,33 @@ attainment as (
 
 movement as (
     select * from {{ ref('fct_pipeline_movement') }}
+),
+
+upcoming_quotas as (
+    {% for level, column in [('rep', 'rep_id'), ('team', 'team_id'), ('region', 'region')] %}
+    select
+        upcoming_quarter_with_quotas.period_grain,
+        upcoming_quarter_with_quotas.period_start,
+        '{{ level }}' as metric_level,
+        rep_months.{{ column }} as member_id,
+        sum(rep_months.quota_amount) as quota_amount,
+        -- Nothing can be credited in a quarter that has not begun.
+        cast(0 as decimal(18, 2)) as bookings_credited
+    from upcoming_quarter_with_quotas
+    inner join rep_months
+        on rep_months.quarter_start = upcoming_quarter_with_quotas.period_start
+    where rep_months.{{ column }} is not null
+    group by upcoming_quarter_with_quotas.period_grain, upcoming_quarter_with_quotas.period_start, rep_months.{{ column }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+quotas as (
+    select period_grain, period_start, attainment_level as metric_level, member_id, quota_amount, bookings_credited
+    from attainment
+    union all
+    select period_grain, period_start, metric_level, member_id, quota_amount, bookings_credited
+    from upcoming_quotas
 ),
 
 {% set levels = [('rep', 'owner_id'), ('team', 'team_id'), ('region', 'region')] %}
@@ -96,7 +148,7 @@ member_periods as (
     union
     select period_grain, period_start, metric_level, member_id from open_pipeline
     union
-    select period_grain, period_start, attainment_level as metric_level, member_id from attainment
+    select period_grain, period_start, metric_level, member_id from quotas
     union
     select period_grain, period_start, metric_level, member_id from slippage
 ),
@@ -116,8 +168,8 @@ combined as (
         coalesce(open_pipeline.open_pipeline_amount, 0) as open_pipeline_amount,
         coalesce(open_pipeline.weighted_pipeline_amount, 0) as weighted_pipeline_amount,
         coalesce(open_pipeline.pipeline_due_in_period_amount, 0) as pipeline_due_in_period_amount,
-        attainment.quota_amount,
-        attainment.bookings_credited,
+        quotas.quota_amount,
+        quotas.bookings_credited,
         coalesce(slippage.slipped_amount, 0) as slipped_amount
     from member_periods
     left join closed_deals
@@ -130,11 +182,11 @@ combined as (
         and member_periods.period_start = open_pipeline.period_start
         and member_periods.metric_level = open_pipeline.metric_level
         and member_periods.member_id = open_pipeline.member_id
-    left join attainment
-        on member_periods.period_grain = attainment.period_grain
-        and member_periods.period_start = attainment.period_start
-        and member_periods.metric_level = attainment.attainment_level
-        and member_periods.member_id = attainment.member_id
+    left join quotas
+        on member_periods.period_grain = quotas.period_grain
+        and member_periods.period_start = quotas.period_start
+        and member_periods.metric_level = quotas.metric_level
+        and member_periods.member_id = quotas.member_id
     left join slippage
         on member_periods.period_grain = slippage.period_grain
         and member_periods.period_start = slippage.period_start
