@@ -55,9 +55,8 @@ def run_cli(data_dir: Path, as_of: date = SESSION_AS_OF) -> subprocess.Completed
 
 def _serving_run_ids(serving_file: Path) -> set[str]:
     with duckdb.connect(str(serving_file), read_only=True) as connection:
-        return {
-            row[0] for row in connection.execute("select distinct _run_id from fct_opportunities").fetchall()
-        }
+        rows = connection.execute("select distinct _run_id from pipeline.fct_opportunities").fetchall()
+        return {row[0] for row in rows}
 
 
 def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: Path, tmp_path: Path) -> None:
