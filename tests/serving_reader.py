@@ -30,7 +30,7 @@ def main(serving_file: Path, stop_file: Path, out: Path) -> None:
             except Exception as error:  # every failure is what the test counts
                 log.write(json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n")
             log.flush()
-            time.sleep(0.02)
+            time.sleep(0.1)  # often enough to read through the swap, without taking a core from the run
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def start_run(data_dir: Path, **settings: str) -> subprocess.Popen:
 
 
 def kill_when(
-    run: subprocess.Popen, ready: Callable[[], bool], what: str, timeout: float = 400, poll: float = 0.05
+    run: subprocess.Popen, ready: Callable[[], bool], what: str, timeout: float = 400, poll: float = 0.2
 ) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
