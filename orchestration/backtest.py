@@ -101,13 +101,12 @@ def _plan_cost(warehouse: Path, plan_id: str, start: date, end: date) -> PlanCos
 
 
 def rep_names(warehouse: Path) -> dict[str, str]:
-    """Each rep's display name; a name two reps share gets the rep's id beside it."""
+    """Each rep's display name, unique (core.dim_reps: a shared name carries the user id)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute("select user_id, user_name from intermediate.int_crm_users").fetchall()
-    counts: dict[str, int] = {}
-    for _, name in rows:
-        counts[name] = counts.get(name, 0) + 1
-    return {user: (name if counts[name] == 1 else f"{name} ({user})") for user, name in rows if name}
+        rows = con.execute(
+            "select user_id, rep_name from core.dim_reps where rep_name is not null"
+        ).fetchall()
+    return dict(rows)
 
 
 def backtest(candidate: Path, start: date, end: date) -> tuple[PlanCost, PlanCost]:

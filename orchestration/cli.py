@@ -160,9 +160,14 @@ def format_blocking_failures(evaluations: list) -> str:
 
 
 def published_location() -> str:
+    from orchestration.serving.duckdb_publish import serving_file
+    from orchestration.serving.stores import STORES
+
     if settings.warehouse_target() == "postgres":
-        return "PostgreSQL schemas serving and serving_compensation"
-    return f"{settings.serving_dir()}/marts.duckdb and finance.duckdb"
+        return "PostgreSQL schemas " + ", ".join(
+            schema for store in STORES for schema in store.postgres_schemas
+        )
+    return " and ".join(str(serving_file(settings.serving_dir(), store)) for store in STORES)
 
 
 def close(args: argparse.Namespace) -> int:

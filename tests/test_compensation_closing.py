@@ -35,6 +35,7 @@ SELECT = (
     "--select",
     "+fct_commission_statements",
     "+fct_bookings_invoice_exceptions",
+    "+dim_reps",
     "stg_finance__customers",
     "--indirect-selection",
     "cautious",

@@ -218,7 +218,7 @@ def readme_day_one_queries() -> list[tuple[str, str]]:
 
 
 def test_the_readmes_day_one_questions_run_against_the_serving_store(
-    serving: dict[str, duckdb.DuckDBPyConnection],
+    demo_warehouse: Path, serving: dict[str, duckdb.DuckDBPyConnection]
 ) -> None:
     """Each README query runs as written on the store it names; three are checked against the
     facts (as of 2026-06-30: last quarter is 2026 Q1, next quarter 2026 Q3, last month May 2026)."""
@@ -279,6 +279,14 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
         .fetchone()
     )
     assert sum(row["pipeline_due_in_period_amount"] for row in coverage) == due_in_q3
+    # The teams' quotas are the plan file's Q3 quotas (the demo's are in the reporting currency).
+    quotas_file = demo_warehouse / "demo" / "plans" / "quotas.csv"
+    with duckdb.connect() as files:
+        (q3_quota,) = files.execute(
+            f"select sum(cast(quota_amount as decimal(18, 2))) from read_csv('{quotas_file}') "
+            "where period_start = '2026-07-01'"
+        ).fetchone()
+    assert q3_quota > 0 and sum(row["quota_amount"] for row in coverage) == q3_quota
     for row in coverage:
         assert row["quota_amount"] > 0
         assert row["pipeline_coverage_ratio"] == round(

@@ -61,10 +61,8 @@ def unit_tests_passed(target_dir: Path | None = None) -> bool:
     """Whether dbt's unit tests passed for this manifest (the project's code, settings and dbt)
     in some build of this checkout: they read fixed rows, never the warehouse, so a new data folder
     or new data cannot change their outcome."""
-    parsed, stamp = (
-        _target_dir(target_dir) / "manifest.key",
-        _target_dir(target_dir) / "unit_tests_passed.key",
-    )
+    folder = _target_dir(target_dir)
+    parsed, stamp = folder / "manifest.key", folder / "unit_tests_passed.key"
     return parsed.exists() and stamp.exists() and stamp.read_text() == parsed.read_text()
 
 
