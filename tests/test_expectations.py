@@ -208,3 +208,36 @@ def test_attainment_is_implausible_over_a_quota_period_not_over_a_month(quality_
         (o.column, o.severity, o.unexpected_count, o.sample) for o in validation.outcomes if not o.success
     ]
     assert failed == [("attainment_pct", "warning", 1, ["attainment_pct=1590.0, attainment_id=a2"])]
+
+
+def test_raw_stage_and_deal_type_rules_follow_the_dbt_vars(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stages a raw opportunity may carry are dbt's `opportunity_stages`, `won_stages` and
+    `lost_stages`: a stage added in dbt_project.yml is accepted by the blocking check at once."""
+    from expectations import dbt_vars
+
+    def value_set(column: str) -> set[object]:
+        rules = run_rules(RAW_OPPORTUNITY, lambda *key: PARENTS[key], None)
+        (values,) = [
+            rule.kwargs["value_set"]
+            for rule, _ in rules
+            if rule.gx_class == "ExpectColumnValuesToBeInSet" and rule.kwargs["column"] == column
+        ]
+        return set(values)
+
+    assert value_set("stage_name") == {
+        "Prospecting",
+        "Qualification",
+        "Needs Analysis",
+        "Proposal/Price Quote",
+        "Negotiation/Review",
+        "Closed Won",
+        "Closed Lost",
+    }
+    assert value_set("type") == {"New Business", "Expansion", "Renewal"}
+    project_vars = {
+        **dbt_vars.dbt_vars(),
+        "opportunity_stages": ["Discovery", "Demo", "Closed Won"],
+        "lost_stages": ["Closed Lost", "Disqualified"],
+    }
+    monkeypatch.setattr(dbt_vars, "dbt_vars", lambda: project_vars)
+    assert value_set("stage_name") == {"Discovery", "Demo", "Closed Won", "Closed Lost", "Disqualified"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from expectations.dbt_vars import deal_types, opportunity_stages
 from expectations.spec import (
     Lookup,
     Rules,
@@ -23,16 +24,6 @@ from ingestion.plans import OPTIONAL_PLAN_TABLES, PLAN_TABLES
 from ingestion.salesforce.objects import CRM_TABLES
 
 SF, HS, FIN, PLANS = "raw_salesforce", "raw_hubspot", "raw_finance", "raw_plans"
-OPPORTUNITY_STAGES = [
-    "Prospecting",
-    "Qualification",
-    "Needs Analysis",
-    "Proposal/Price Quote",
-    "Negotiation/Review",
-    "Closed Won",
-    "Closed Lost",
-]
-DEAL_TYPES = ["New Business", "Expansion", "Renewal"]
 
 
 def known_currencies(lookup: Lookup) -> list[object]:
@@ -52,13 +43,13 @@ def _names_known_users(lookup: Lookup) -> Rules:
 
 def _salesforce_opportunity(lookup: Lookup) -> Rules:
     return [
-        *one_of("stage_name", OPPORTUNITY_STAGES),
+        *one_of("stage_name", opportunity_stages()),
         *one_of("currency_iso_code", known_currencies(lookup)),
         *non_negative("amount"),
         *percentage("probability"),
         *refers_to("owner_id", SF, "user", "id"),
         *refers_to("account_id", SF, "account", "id", "warning"),
-        *one_of("type", DEAL_TYPES, "warning"),
+        *one_of("type", deal_types(), "warning"),
     ]
 
 
@@ -85,7 +76,7 @@ EXTRA_RULES: dict[tuple[str, str], Callable[[Lookup], Rules]] = {
         *refers_to("opportunity_id", SF, "opportunity", "id"),
         *refers_to("split_owner_id", SF, "user", "id"),
     ],
-    (SF, "opportunity_history"): lambda lookup: [*one_of("stage_name", OPPORTUNITY_STAGES)],
+    (SF, "opportunity_history"): lambda lookup: [*one_of("stage_name", opportunity_stages())],
     (SF, "opportunity_line_item"): lambda lookup: [
         *refers_to("opportunity_id", SF, "opportunity", "id"),
     ],
