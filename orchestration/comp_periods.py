@@ -1,18 +1,13 @@
 """Closing, reopening and paying compensation months: the guards a deliberate close needs, then
-the dbt operations `close_month` / `reopen_month` (macros/comp_periods.sql); and a payroll file
-from the published statements.
+one row per month in the period log, written with query parameters; and a payroll file from the
+published statements.
 """
 
 from __future__ import annotations
 
 import csv
 import getpass
-import json
-import os
-import re
-import subprocess
-import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +17,8 @@ from orchestration.serving.reader import serving_reader
 from orchestration.serving.stores import COMPENSATION
 from orchestration.warehouse_lock import holding_the_warehouse
 
+# Written here, created and read by dbt (macros/comp_periods.sql, source comp_control).
+PERIOD_LOG = "comp_control.period_log"
 PAYROLL_COLUMNS = ("payroll_month", "user_id", "rep_name", "currency_code", "amount")
 CONTROL_COLUMNS = ("payroll_month", "currency_code", "payees", "total_amount")
 
@@ -38,33 +35,17 @@ def next_month(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def run_dbt_operation(macro: str, args: dict[str, str]) -> None:
-    """`dbt run-operation <macro>` in the project; a refusal is dbt's own one-line message."""
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, "SALESOPS_WAREHOUSE_PATH": str(settings.warehouse_path())}
-    # Its own target folder: the project's holds the manifest Dagster and other runs read. One per
-    # data folder, kept, so the next operation parses only what changed (a full parse is ~8 s).
-    # Operations on one warehouse run one at a time (they hold its turn).
-    scratch = settings.data_dir() / "dbt_operations"
-    result = subprocess.run(
-        [str(dbt), "--no-use-colors", "run-operation", macro, "--args", json.dumps(args),
-         "--profiles-dir", ".", "--target-path", str(scratch / "target"),
-         "--log-path", str(scratch / "logs")],
-        cwd=settings.DBT_PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        errors = [line.strip() for line in result.stdout.splitlines() if "Compilation Error" not in line]
-        message = next((line for line in errors if line.endswith(".")), None)
-        raise Refused(message or f"dbt run-operation {macro} failed: {result.stdout[-2000:]}")
-    # dbt's log lines start with the time ("20:22:00  closed 2025-05-01"): print the message alone.
-    for line in result.stdout.splitlines():
-        message = re.sub(r"^\d\d:\d\d:\d\d\s+", "", line)
-        if message.startswith(("closed ", "reopened ")):
-            print(message)
+def log_period_actions(months: list[date], action: str, actor: str, reason: str) -> None:
+    """One row per month in the period log (the only state of closing), in one transaction; dbt
+    creates the table at the start of every build and reads it as a source."""
+    acted_at = datetime.now(UTC).replace(tzinfo=None)
+    warehouse.insert_rows(
+        PERIOD_LOG,
+        ("period_month", "action", "actor", "reason", "acted_at"),
+        [(month, action, actor, reason, acted_at) for month in months],
+    )
+    for month in months:
+        print(f"{'closed' if action == 'close' else 'reopened'} {month.isoformat()}")
 
 
 def _last_closed_month() -> date | None:
@@ -138,9 +119,7 @@ def close_month(
     if exceptions:
         deals = ", ".join(sorted({str(d) for _, d, _ in exceptions}))
         reason = f"{reason} [exceptions accepted: {accept_exceptions}; deals {deals}]"
-    run_dbt_operation(
-        "close_month", {"month": month.isoformat(), "actor": actor or getpass.getuser(), "reason": reason}
-    )
+    log_period_actions(months, "close", actor or getpass.getuser(), reason)
 
 
 @holding_the_warehouse
@@ -150,9 +129,9 @@ def reopen_month(month: date, actor: str | None, reason: str) -> None:
     if last_closed != month:
         latest = f"{last_closed:%Y-%m}" if last_closed else "none"
         raise Refused(f"only the latest closed month can be reopened; it is {latest}, not {month:%Y-%m}")
-    run_dbt_operation(
-        "reopen_month", {"month": month.isoformat(), "actor": actor or getpass.getuser(), "reason": reason}
-    )
+    if not reason or not reason.strip():
+        raise Refused("reopening a month needs --reason (it is logged with who and when)")
+    log_period_actions([month], "reopen", actor or getpass.getuser(), reason)
 
 
 def export_payroll(month: date, out_dir: Path) -> Path:

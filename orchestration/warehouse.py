@@ -138,6 +138,32 @@ def _open_read_connection() -> Iterator[Any]:
         yield connection
 
 
+def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Appends `rows` to `table` in one transaction, as query parameters (values are never pasted
+    into the SQL); on DuckDB in the warehouse's turn."""
+    marks = ", ".join([placeholder()] * len(columns))
+    sql = f"insert into {table} ({', '.join(columns)}) values ({marks})"
+    if settings.warehouse_target() == "postgres":
+        import psycopg2
+
+        connection = psycopg2.connect(**pg_params())
+        try:
+            with connection, connection.cursor() as cursor:  # commits, or rolls back on error
+                cursor.executemany(sql, rows)
+        finally:
+            connection.close()
+        return
+    import duckdb
+
+    with (
+        warehouse_turn(),
+        duckdb.connect(str(settings.warehouse_path()), config=settings.duckdb_config()) as connection,
+    ):
+        connection.begin()
+        connection.executemany(sql, rows)
+        connection.commit()
+
+
 def fetch_all(sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     with read_connection() as connection:
         cursor = connection.cursor()

@@ -142,7 +142,7 @@ def test_a_late_credit_note_after_closing_lands_in_the_open_month(
     closing = ["close-month", "2025-05", "--through", "--by", "alice", "--reason", "May payroll"]
     capsys.readouterr()
     assert main([*closing, *ACCEPT]) == 0
-    # dbt's messages, plain: no terminal colour codes, no timestamps.
+    # One plain line per month closed.
     assert capsys.readouterr().out.splitlines()[-1] == "closed 2025-05-01"
     # The acknowledgement is logged with the close.
     (reason,) = company.rows(
@@ -200,13 +200,15 @@ def test_the_ledger_survives_a_full_refresh_and_reruns_add_nothing(company: Comp
 
 def test_reopening_a_month_is_logged_and_only_the_latest(company: Company) -> None:
     assert main(["reopen-month", "2025-04", "--by", "bob", "--reason", "wrong month"]) == 2
-    assert main(["reopen-month", "2025-05", "--by", "bob", "--reason", "disputed O3 credit"]) == 0
+    # Written as given (query parameters): quotes and SQL in a reason are text, nothing else.
+    why = "O3's credit disputed'); drop table comp_control.period_log; --"
+    assert main(["reopen-month", "2025-05", "--by", "bob o'neil", "--reason", why]) == 0
     log = company.rows(
         "select period_month, period_action, actor, reason from staging.stg_comp_control__period_log "
         "where period_action = 'reopen'"
     )
     assert [(str(m), a, who, why) for m, a, who, why in log] == [
-        ("2025-05-01", "reopen", "bob", "disputed O3 credit")
+        ("2025-05-01", "reopen", "bob o'neil", why)
     ]
     company.build()
     assert company.rows(
