@@ -30,8 +30,18 @@ browser:
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }; } || \
 		echo "chromium is not installed: the browser test will skip (run make test as root to install it)"
 
-test: install browser
+# ruff for Python; sqlfluff for the dbt models, rendered by dbt's templater against an empty
+# in-memory DuckDB (it reads no warehouse; incremental models lint as their full build), once
+# as the Salesforce-shaped build and once as the HubSpot one (its models are disabled otherwise).
+# Its dbt keeps its own target folders: the project's holds the manifest the runs read.
+LINT_SQL = SALESOPS_WAREHOUSE_PATH=:memory: $(UV) run sqlfluff lint --processes 2
+lint: install
 	$(UV) run ruff check .
+	DBT_TARGET_PATH=target/lint $(LINT_SQL) dbt_project/models
+	DBT_TARGET_PATH=target/lint_hubspot SALESOPS_CRM_SOURCE=hubspot $(LINT_SQL) \
+		dbt_project/models/staging/hubspot dbt_project/models/intermediate
+
+test: lint browser
 	$(UV) run pytest -q -n 2 --dist loadfile --durations=25
 
 clean:

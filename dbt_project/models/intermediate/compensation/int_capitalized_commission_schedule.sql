@@ -65,17 +65,17 @@ schedule_months as (
         {{ dbt.datediff('capitalized.capitalized_month', 'periods.period_start', 'month') }} as month_index
     from capitalized
     inner join periods
-        on periods.period_start >= capitalized.capitalized_month
+        on capitalized.capitalized_month <= periods.period_start
 ),
 
 amortized as (
     select
         schedule_months.*,
         case
-            when month_index >= benefit_months then 0
-            when churn_month is not null and schedule_month >= churn_month then 0
-            when month_index = benefit_months - 1 then capitalized_amount - monthly_amount * (benefit_months - 1)
-            else monthly_amount
+            when schedule_months.month_index >= schedule_months.benefit_months then 0
+            when schedule_months.churn_month is not null and schedule_months.schedule_month >= schedule_months.churn_month then 0
+            when schedule_months.month_index = schedule_months.benefit_months - 1 then schedule_months.capitalized_amount - schedule_months.monthly_amount * (schedule_months.benefit_months - 1)
+            else schedule_months.monthly_amount
         end as amortized_amount
     from schedule_months
 ),
@@ -84,11 +84,11 @@ with_write_off as (
     select
         amortized.*,
         case
-            when schedule_month = churn_month
-                then capitalized_amount - coalesce(sum(amortized_amount) over (
-                    partition by commission_line_id order by schedule_month
-                    rows between unbounded preceding and 1 preceding
-                ), 0)
+            when amortized.schedule_month = amortized.churn_month
+                then amortized.capitalized_amount - coalesce(sum(amortized.amortized_amount) over (
+                        partition by amortized.commission_line_id order by amortized.schedule_month
+                        rows between unbounded preceding and 1 preceding
+                    ), 0)
             else 0
         end as written_off_amount
     from amortized

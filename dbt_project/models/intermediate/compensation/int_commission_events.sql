@@ -41,14 +41,14 @@ matched as (
 final as (
     select
         matched.*,
-        coalesce(sum(credited_measure) over (
-            partition by commission_period_id
-            order by credit_date, opportunity_id, credit_id
+        coalesce(sum(matched.credited_measure) over (
+            partition by matched.commission_period_id
+            order by matched.credit_date, matched.opportunity_id, matched.credit_id
             rows between unbounded preceding and 1 preceding
         ), 0) as measure_before,
-        sum(credited_measure) over (
-            partition by commission_period_id
-            order by credit_date, opportunity_id, credit_id
+        sum(matched.credited_measure) over (
+            partition by matched.commission_period_id
+            order by matched.credit_date, matched.opportunity_id, matched.credit_id
             rows between unbounded preceding and current row
         ) as measure_after
     from matched

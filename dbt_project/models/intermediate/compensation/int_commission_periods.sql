@@ -26,6 +26,7 @@ quota_plan_overlaps as (
         assignments.plan_id,
         greatest(quotas.period_start, assignments.effective_from) as segment_start,
         {#- effective_to is exclusive (the first day no longer in force) -#}
+        
         least(
             quotas.period_end,
             coalesce(cast({{ dbt.dateadd('day', -1, 'assignments.effective_to') }} as date), quotas.period_end)
@@ -33,8 +34,8 @@ quota_plan_overlaps as (
     from quotas
     inner join assignments
         on quotas.user_id = assignments.user_id
-        and assignments.effective_from <= quotas.period_end
-        and (assignments.effective_to is null or assignments.effective_to > quotas.period_start)
+        and quotas.period_end >= assignments.effective_from
+        and (assignments.effective_to is null or quotas.period_start < assignments.effective_to)
 ),
 
 final as (

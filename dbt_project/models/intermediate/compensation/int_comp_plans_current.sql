@@ -14,7 +14,7 @@ tiers as (
 ranked as (
     select
         plan_versions.*,
-        row_number() over (partition by plan_id order by loaded_at desc, plan_version) as version_rank
+        row_number() over (partition by plan_versions.plan_id order by plan_versions.loaded_at desc, plan_versions.plan_version asc) as version_rank
     from plan_versions
 ),
 

@@ -53,7 +53,7 @@ assigned_months as (
         on assignments.plan_id = plans.plan_id
     inner join periods
         on periods.period_start >= cast({{ dbt.date_trunc('month', 'assignments.effective_from') }} as date)
-        and (assignments.effective_to is null or periods.period_start < assignments.effective_to)
+        and (assignments.effective_to is null or assignments.effective_to > periods.period_start)
 ),
 
 draw_months as (
@@ -109,16 +109,18 @@ schedule as (
         cast(greatest(draw_months.guarantee_amount - draw_months.payable_amount, 0) as decimal(18, 2)),
         cast(
             case when draw_months.draw_recoverable
-                then least(schedule.balance_amount, greatest(draw_months.payable_amount - draw_months.guarantee_amount, 0))
-                else 0 end
+                    then least(schedule.balance_amount, greatest(draw_months.payable_amount - draw_months.guarantee_amount, 0))
+                else 0
+            end
             as decimal(18, 2)
         ),
         cast(
             schedule.balance_amount
             + case when draw_months.draw_recoverable
-                then greatest(draw_months.guarantee_amount - draw_months.payable_amount, 0)
-                    - least(schedule.balance_amount, greatest(draw_months.payable_amount - draw_months.guarantee_amount, 0))
-                else 0 end
+                    then greatest(draw_months.guarantee_amount - draw_months.payable_amount, 0)
+                        - least(schedule.balance_amount, greatest(draw_months.payable_amount - draw_months.guarantee_amount, 0))
+                else 0
+            end
             as decimal(18, 2)
         )
     from schedule

@@ -96,7 +96,7 @@ releases as (
         deal_payments.payment_id,
         deal_payments.payment_date,
         {{ round_money('lines_with_plan.commission_amount * least(1, ' ~ divide('deal_payments.paid_to_date', 'invoiced.invoiced_amount', 12) ~ ')') }}
-            - coalesce({{ round_money('lines_with_plan.commission_amount * least(1, ' ~ divide('deal_payments.paid_to_date - deal_payments.amount', 'invoiced.invoiced_amount', 12) ~ ')') }}, 0) as released_amount
+        - coalesce({{ round_money('lines_with_plan.commission_amount * least(1, ' ~ divide('deal_payments.paid_to_date - deal_payments.amount', 'invoiced.invoiced_amount', 12) ~ ')') }}, 0) as released_amount
     from lines_with_plan
     inner join invoiced
         on lines_with_plan.opportunity_id = invoiced.opportunity_id
@@ -117,10 +117,10 @@ clawbacks as (
         case
             when lines_with_plan.payout_timing = 'on_cash'
                 then least(credit_notes.amount, coalesce((
-                    select max(paid.paid_to_date) from deal_payments as paid
-                    where paid.opportunity_id = lines_with_plan.opportunity_id
-                        and paid.payment_date <= credit_notes.credit_date
-                ), 0))
+                        select max(paid.paid_to_date) from deal_payments as paid
+                        where paid.opportunity_id = lines_with_plan.opportunity_id
+                            and paid.payment_date <= credit_notes.credit_date
+                    ), 0))
             else credit_notes.amount
         end as clawed_back_base,
         invoiced.invoiced_amount
@@ -134,64 +134,152 @@ clawbacks as (
     where lines_with_plan.clawback_window_days is not null
         and lines_with_plan.clawback_triggers_list like '%,' || credit_notes.credit_reason || ',%'
         and {{ dbt.datediff('lines_with_plan.credit_date', 'credit_notes.credit_date', 'day') }}
-            between 0 and lines_with_plan.clawback_window_days
+        between 0 and lines_with_plan.clawback_window_days
 ),
 
 entries as (
     select
-        'earned|' || commission_line_id as entry_key, 'earned' as entry_type, user_id,
-        commission_month as ledger_month, plan_currency_code as currency_code, commission_amount as amount,
-        opportunity_id, credit_id, commission_line_id,
+        'earned|' || commission_line_id as entry_key,
+        'earned' as entry_type,
+        user_id,
+        commission_month as ledger_month,
+        plan_currency_code as currency_code,
+        commission_amount as amount,
+        opportunity_id,
+        credit_id,
+        commission_line_id,
         cast(null as {{ dbt.type_string() }}) as invoice_id,
         cast(null as {{ dbt.type_string() }}) as payment_id,
         cast(null as {{ dbt.type_string() }}) as credit_note_id,
         cast(null as {{ dbt.type_string() }}) as spiff_award_id,
-        plan_id, plan_version, accelerator_uplift_amount,
+        plan_id,
+        plan_version,
+        accelerator_uplift_amount,
         cast(null as {{ dbt.type_string() }}) as entry_note
     from lines_with_plan
     union all
     select
-        'held|' || commission_line_id, 'held', user_id, commission_month, plan_currency_code,
-        -1 * commission_amount, opportunity_id, credit_id, commission_line_id, null, null, null, null,
-        plan_id, plan_version, 0, null
+        'held|' || commission_line_id,
+        'held',
+        user_id,
+        commission_month,
+        plan_currency_code,
+        -1 * commission_amount,
+        opportunity_id,
+        credit_id,
+        commission_line_id,
+        null,
+        null,
+        null,
+        null,
+        plan_id,
+        plan_version,
+        0,
+        null
     from lines_with_plan
     where payout_timing = 'on_cash'
     union all
     select
-        'released|' || commission_line_id || '|' || payment_id, 'released', user_id,
-        cast({{ dbt.date_trunc('month', 'payment_date') }} as date), plan_currency_code, released_amount,
-        opportunity_id, credit_id, commission_line_id, invoice_id, payment_id, null, null, plan_id, plan_version, 0, null
+        'released|' || commission_line_id || '|' || payment_id,
+        'released',
+        user_id,
+        cast({{ dbt.date_trunc('month', 'payment_date') }} as date),
+        plan_currency_code,
+        released_amount,
+        opportunity_id,
+        credit_id,
+        commission_line_id,
+        invoice_id,
+        payment_id,
+        null,
+        null,
+        plan_id,
+        plan_version,
+        0,
+        null
     from releases
     where released_amount <> 0
     union all
     select
-        'spiff|' || spiff_award_id, 'spiff', user_id, cast({{ dbt.date_trunc('month', 'credit_date') }} as date),
-        plan_currency_code, spiff_award_amount, opportunity_id, credit_id, null, null, null, null,
-        spiff_award_id, plan_id, plan_version, 0, spiff_name
+        'spiff|' || spiff_award_id,
+        'spiff',
+        user_id,
+        cast({{ dbt.date_trunc('month', 'credit_date') }} as date),
+        plan_currency_code,
+        spiff_award_amount,
+        opportunity_id,
+        credit_id,
+        null,
+        null,
+        null,
+        null,
+        spiff_award_id,
+        plan_id,
+        plan_version,
+        0,
+        spiff_name
     from spiff_awards
     where spiff_award_amount <> 0
     union all
     select
-        'override|' || override_award_id, 'override', manager_id,
-        cast({{ dbt.date_trunc('month', 'credit_date') }} as date), plan_currency_code, override_amount,
-        opportunity_id, credit_id, null, null, null, null, null, plan_id, plan_version, 0,
+        'override|' || override_award_id,
+        'override',
+        manager_id,
+        cast({{ dbt.date_trunc('month', 'credit_date') }} as date),
+        plan_currency_code,
+        override_amount,
+        opportunity_id,
+        credit_id,
+        null,
+        null,
+        null,
+        null,
+        null,
+        plan_id,
+        plan_version,
+        0,
         'override on ' || credited_user_id || ' (team ' || team_id || ')'
     from override_awards
     where override_amount <> 0
     union all
     select
-        'manual|' || adjustment_id, 'adjustment', user_id,
-        cast({{ dbt.date_trunc('month', 'statement_month') }} as date), currency_code, amount,
-        null, null, null, null, null, null, null, null, null, 0,
+        'manual|' || adjustment_id,
+        'adjustment',
+        user_id,
+        cast({{ dbt.date_trunc('month', 'statement_month') }} as date),
+        currency_code,
+        amount,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
         reason || ' (approved by ' || approved_by || ')'
     from manual_adjustments
     union all
     select
-        'clawback|' || commission_line_id || '|' || credit_note_id, 'clawback', user_id,
-        cast({{ dbt.date_trunc('month', 'credit_note_date') }} as date), plan_currency_code,
+        'clawback|' || commission_line_id || '|' || credit_note_id,
+        'clawback',
+        user_id,
+        cast({{ dbt.date_trunc('month', 'credit_note_date') }} as date),
+        plan_currency_code,
         -1 * {{ round_money('commission_amount * ' ~ divide('clawed_back_base', 'invoiced_amount', 12)) }},
-        opportunity_id, credit_id, commission_line_id, invoice_id, null, credit_note_id, null,
-        plan_id, plan_version, 0, null
+        opportunity_id,
+        credit_id,
+        commission_line_id,
+        invoice_id,
+        null,
+        credit_note_id,
+        null,
+        plan_id,
+        plan_version,
+        0,
+        null
     from clawbacks
     where clawed_back_base > 0
 ),

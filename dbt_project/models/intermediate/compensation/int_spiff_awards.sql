@@ -44,14 +44,14 @@ qualifying as (
         or (spiffs.deal_type = 'expansion' and crediting_events.opportunity_type = 'Expansion')
         or (spiffs.deal_type = 'renewal' and crediting_events.opportunity_type = 'Renewal')
     )
-        and (spiffs.min_term_months is null or credited_bookings.term_months >= spiffs.min_term_months)
+    and (spiffs.min_term_months is null or credited_bookings.term_months >= spiffs.min_term_months)
 ),
 
 final as (
     select
         {{ dbt.hash("credit_id || '|' || plan_spiff_key") }} as spiff_award_id,
         qualifying.*,
-        case spiff_kind
+        case qualifying.spiff_kind
             when 'flat' then {{ round_money('spiff_amount * split_pct / 100') }}
             else {{ round_money('credited_amount_plan_currency * spiff_amount') }}
         end as spiff_award_amount

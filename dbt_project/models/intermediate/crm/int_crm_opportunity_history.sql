@@ -39,7 +39,7 @@ values_in_force as (
     from change_times
     inner join history
         on change_times.deal_id = history.deal_id
-        and history.changed_at <= change_times.changed_at
+        and change_times.changed_at >= history.changed_at
 ),
 
 snapshots as (

@@ -42,7 +42,9 @@ deals_billable as (
             deal_years.contract_years,
             deal_years.whole_years + case
                 when {{ dbt.dateadd('month', '12 * deal_years.whole_years', 'deal_years.close_date') }}
-                    > cutoff.cutoff_date then 0 else 1 end
+                    > cutoff.cutoff_date then 0
+                else 1
+            end
         ) as years_started
     from deal_years
     cross join cutoff
@@ -90,8 +92,8 @@ select
     invoiced_amount,
     cast(invoiced_amount - booked_billable_amount as decimal(18, 2)) as difference_amount,
     abs(invoiced_amount - booked_billable_amount)
-        > greatest(
-            {{ var('reconciliation_tolerance_amount') }},
-            booked_billable_amount * {{ var('reconciliation_tolerance_pct') }} / 100
-        ) as is_outside_tolerance
+    > greatest(
+        {{ var('reconciliation_tolerance_amount') }},
+        booked_billable_amount * {{ var('reconciliation_tolerance_pct') }} / 100
+    ) as is_outside_tolerance
 from reconciled

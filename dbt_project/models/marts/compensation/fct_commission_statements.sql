@@ -25,9 +25,9 @@ classified as (
     select
         ledger.*,
         case
-            when entry_type = 'adjustment' and adjusted_entry_type is not null and adjusts_month = ledger_month
-                then adjusted_entry_type
-            else entry_type
+            when ledger.entry_type = 'adjustment' and ledger.adjusted_entry_type is not null and ledger.adjusts_month = ledger.ledger_month
+                then ledger.adjusted_entry_type
+            else ledger.entry_type
         end as statement_entry_type
     from ledger
 ),
@@ -47,7 +47,7 @@ ledger_totals as (
         sum(case when statement_entry_type = 'draw' then amount else 0 end) as draw_amount,
         sum(case when statement_entry_type = 'draw_recovery' then amount else 0 end) as draw_recovery_amount,
         sum(case when entry_type = 'draw' and entry_note = 'recoverable draw' then amount else 0 end)
-            + sum(case when statement_entry_type = 'draw_recovery' then amount else 0 end) as draw_balance_change,
+        + sum(case when statement_entry_type = 'draw_recovery' then amount else 0 end) as draw_balance_change,
         sum(case when statement_entry_type = 'clawback' then amount else 0 end) as clawback_amount,
         sum(case when statement_entry_type = 'adjustment' then amount else 0 end) as adjustment_amount,
         sum(amount) as net_payout_amount

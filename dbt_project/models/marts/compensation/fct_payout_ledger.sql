@@ -138,14 +138,20 @@ routed as (
     select
         appended.entry_key,
         case when appended.ledger_month <= month_status.last_closed_month
-            then 'adjustment' else appended.entry_type end as entry_type,
+                then 'adjustment'
+            else appended.entry_type
+        end as entry_type,
         case when appended.ledger_month <= month_status.last_closed_month
-            then coalesce(appended.adjusted_entry_type, appended.entry_type)
-            else appended.adjusted_entry_type end as adjusted_entry_type,
+                then coalesce(appended.adjusted_entry_type, appended.entry_type)
+            else appended.adjusted_entry_type
+        end as adjusted_entry_type,
         case when appended.adjusted_entry_type is not null or appended.ledger_month <= month_status.last_closed_month
-            then appended.ledger_month end as adjusts_month,
+                then appended.ledger_month
+        end as adjusts_month,
         case when appended.ledger_month <= month_status.last_closed_month
-            then month_status.first_open_month else appended.ledger_month end as ledger_month,
+                then month_status.first_open_month
+            else appended.ledger_month
+        end as ledger_month,
         appended.user_id,
         appended.currency_code,
         appended.amount,

@@ -13,9 +13,9 @@ memberships as (
 latest_memberships as (
     select
         memberships.*,
-        row_number() over (partition by user_id order by valid_from desc, membership_id) as recency
+        row_number() over (partition by memberships.user_id order by memberships.valid_from desc, memberships.membership_id asc) as recency
     from memberships
-    where valid_from <= {{ as_of_date() }}
+    where memberships.valid_from <= {{ as_of_date() }}
 ),
 
 name_counts as (

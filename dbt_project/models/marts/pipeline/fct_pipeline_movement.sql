@@ -52,14 +52,23 @@ closing_balances as (
 
 -- all_open: the running sum of every leg, period by period, from the rep's first one.
 open_period_totals as (
-    select period_grain, period_start, rep_id, currency_code, sum(amount) as moved_amount
+    select
+        period_grain,
+        period_start,
+        rep_id,
+        currency_code,
+        sum(amount) as moved_amount
     from placed
     where pipeline_scope = 'all_open'
     group by period_grain, period_start, rep_id, currency_code
 ),
 
 open_first_periods as (
-    select period_grain, rep_id, currency_code, min(period_start) as first_period_start
+    select
+        period_grain,
+        rep_id,
+        currency_code,
+        min(period_start) as first_period_start
     from open_period_totals
     group by period_grain, rep_id, currency_code
 ),
@@ -67,9 +76,15 @@ open_first_periods as (
 -- The periods of the running sum: the calendar's, and any a leg falls in before the calendar
 -- starts (var calendar_start_date), so deals opened earlier still count at the start.
 open_spine_periods as (
-    select period_grain, period_start from periods
+    select
+        period_grain,
+        period_start
+    from periods
     union
-    select period_grain, period_start from open_period_totals
+    select
+        period_grain,
+        period_start
+    from open_period_totals
 ),
 
 open_running as (
@@ -89,7 +104,7 @@ open_running as (
     from open_first_periods as firsts
     inner join open_spine_periods as spine
         on firsts.period_grain = spine.period_grain
-        and spine.period_start >= firsts.first_period_start
+        and firsts.first_period_start <= spine.period_start
     left join open_period_totals as totals
         on spine.period_grain = totals.period_grain
         and spine.period_start = totals.period_start

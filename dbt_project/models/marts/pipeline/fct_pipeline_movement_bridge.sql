@@ -22,7 +22,8 @@ legs as (
 ),
 
 periods as (
-    select * from {{ ref('int_calendar_periods') }} as calendar_periods
+    -- The alias is read by the incremental filter.
+    select * from {{ ref('int_calendar_periods') }} as calendar_periods  -- noqa: AL05
     {% if is_incremental() %}
     -- The pre-hook deleted the periods to recompute: build each period the table no longer holds.
     where period_end >= {{ recompute_periods_from(this, var('movement_lookback_days')) }}
@@ -48,7 +49,7 @@ in_period as (
         placed.*,
         periods.period_end,
         count(case when placed.leg_kind = 'exit' then 1 end) over same_change > 0
-            and count(case when placed.leg_kind = 'entry' then 1 end) over same_change > 0
+        and count(case when placed.leg_kind = 'entry' then 1 end) over same_change > 0
             as stayed_in_period
     from placed
     inner join periods
@@ -56,7 +57,8 @@ in_period as (
         and placed.period_start = periods.period_start
     where placed.changed_on between periods.period_start and periods.measured_on
     window same_change as (
-        partition by placed.period_grain, placed.period_start, placed.pipeline_scope,
+        partition by
+            placed.period_grain, placed.period_start, placed.pipeline_scope,
             placed.rep_id, placed.opportunity_id, placed.changed_on
     )
 ),

@@ -25,14 +25,24 @@ upcoming_quarter_with_quotas as (
         {{ period_end('quarter', 'upcoming_quarter.period_start') }} as period_end,
         {{ as_of_date() }} as measured_on
     from upcoming_quarter
-    where upcoming_quarter.period_start in (select quarter_start from rep_months)
+    where upcoming_quarter.period_start in (select rep_months.quarter_start from rep_months)
 ),
 
 periods as (
-    select period_grain, period_start, period_end, measured_on from {{ ref('int_calendar_periods') }}
+    select
+        period_grain,
+        period_start,
+        period_end,
+        measured_on
+    from {{ ref('int_calendar_periods') }}
     where period_grain in ('month', 'quarter', 'year')
     union all
-    select period_grain, period_start, period_end, measured_on from upcoming_quarter_with_quotas
+    select
+        period_grain,
+        period_start,
+        period_end,
+        measured_on
+    from upcoming_quarter_with_quotas
 ),
 
 opportunities as (
@@ -65,7 +75,7 @@ upcoming_quotas as (
         cast(0 as decimal(18, 2)) as bookings_credited
     from upcoming_quarter_with_quotas
     inner join rep_months
-        on rep_months.quarter_start = upcoming_quarter_with_quotas.period_start
+        on upcoming_quarter_with_quotas.period_start = rep_months.quarter_start
     where rep_months.{{ column }} is not null
     group by upcoming_quarter_with_quotas.period_grain, upcoming_quarter_with_quotas.period_start, rep_months.{{ column }}
     {% if not loop.last %}union all{% endif %}
@@ -73,10 +83,22 @@ upcoming_quotas as (
 ),
 
 quotas as (
-    select period_grain, period_start, attainment_level as metric_level, member_id, quota_amount, bookings_credited
+    select
+        period_grain,
+        period_start,
+        attainment_level as metric_level,
+        member_id,
+        quota_amount,
+        bookings_credited
     from attainment
     union all
-    select period_grain, period_start, metric_level, member_id, quota_amount, bookings_credited
+    select
+        period_grain,
+        period_start,
+        metric_level,
+        member_id,
+        quota_amount,
+        bookings_credited
     from upcoming_quotas
 ),
 
@@ -115,11 +137,13 @@ open_pipeline as (
         sum(snapshots.weighted_amount_reporting) as weighted_pipeline_amount,
         sum(
             case when snapshots.close_date between periods.period_start and periods.period_end
-                then snapshots.amount_reporting else 0 end
+                    then snapshots.amount_reporting
+                else 0
+            end
         ) as pipeline_due_in_period_amount
     from periods
     inner join snapshots
-        on snapshots.snapshot_date = periods.measured_on
+        on periods.measured_on = snapshots.snapshot_date
     where snapshots.{{ column }} is not null
     group by periods.period_grain, periods.period_start, snapshots.{{ column }}
     {% if not loop.last %}union all{% endif %}
@@ -144,13 +168,33 @@ slippage as (
 ),
 
 member_periods as (
-    select period_grain, period_start, metric_level, member_id from closed_deals
+    select
+        period_grain,
+        period_start,
+        metric_level,
+        member_id
+    from closed_deals
     union
-    select period_grain, period_start, metric_level, member_id from open_pipeline
+    select
+        period_grain,
+        period_start,
+        metric_level,
+        member_id
+    from open_pipeline
     union
-    select period_grain, period_start, metric_level, member_id from quotas
+    select
+        period_grain,
+        period_start,
+        metric_level,
+        member_id
+    from quotas
     union
-    select period_grain, period_start, metric_level, member_id from slippage
+    select
+        period_grain,
+        period_start,
+        metric_level,
+        member_id
+    from slippage
 ),
 
 combined as (
@@ -228,7 +272,7 @@ final as (
         cast(bookings_credited as decimal(18, 2)) as bookings_credited,
         cast(
             case when quota_amount - bookings_credited > 0
-                then {{ divide('pipeline_due_in_period_amount', 'quota_amount - bookings_credited', 2) }}
+                    then {{ divide('pipeline_due_in_period_amount', 'quota_amount - bookings_credited', 2) }}
             end as decimal(18, 2)
         ) as pipeline_coverage_ratio,
         cast(slipped_amount as decimal(18, 2)) as slipped_amount

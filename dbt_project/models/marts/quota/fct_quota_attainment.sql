@@ -27,9 +27,9 @@ rep_month_periods as (
         rep_months.*
     from periods
     inner join rep_months
-        on (periods.period_grain = 'month' and rep_months.month_start = periods.period_start)
-        or (periods.period_grain = 'quarter' and rep_months.quarter_start = periods.period_start)
-        or (periods.period_grain = 'year' and rep_months.year_start = periods.period_start)
+        on (periods.period_grain = 'month' and periods.period_start = rep_months.month_start)
+        or (periods.period_grain = 'quarter' and periods.period_start = rep_months.quarter_start)
+        or (periods.period_grain = 'year' and periods.period_start = rep_months.year_start)
 ),
 
 open_forecast as (
@@ -45,8 +45,8 @@ open_forecast as (
         on rep_month_periods.period_grain = periods.period_grain
         and rep_month_periods.period_start = periods.period_start
     inner join snapshots
-        on snapshots.snapshot_date = periods.measured_on
-        and snapshots.owner_id = rep_month_periods.rep_id
+        on periods.measured_on = snapshots.snapshot_date
+        and rep_month_periods.rep_id = snapshots.owner_id
         and snapshots.close_date between rep_month_periods.month_start and rep_month_periods.month_end
     group by
         rep_month_periods.period_grain,
