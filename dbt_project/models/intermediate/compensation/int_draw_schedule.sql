@@ -106,23 +106,29 @@ schedule as (
         draw_months.guarantee_amount,
         draw_months.draw_recoverable,
         draw_months.payable_amount,
-        cast(greatest(draw_months.guarantee_amount - draw_months.payable_amount, 0) as decimal(18, 2)),
+        cast(greatest(draw_months.guarantee_amount - draw_months.payable_amount, 0) as decimal(18, 2)) as draw_amount,
         cast(
             case when draw_months.draw_recoverable
-                    then least(schedule.balance_amount, greatest(draw_months.payable_amount - draw_months.guarantee_amount, 0))
+                    then least(
+                            schedule.balance_amount,
+                            greatest(draw_months.payable_amount - draw_months.guarantee_amount, 0)
+                        )
                 else 0
             end
             as decimal(18, 2)
-        ),
+        ) as recovered_amount,
         cast(
             schedule.balance_amount
             + case when draw_months.draw_recoverable
                     then greatest(draw_months.guarantee_amount - draw_months.payable_amount, 0)
-                        - least(schedule.balance_amount, greatest(draw_months.payable_amount - draw_months.guarantee_amount, 0))
+                        - least(
+                            schedule.balance_amount,
+                            greatest(draw_months.payable_amount - draw_months.guarantee_amount, 0)
+                        )
                 else 0
             end
             as decimal(18, 2)
-        )
+        ) as balance_amount
     from schedule
     inner join draw_months
         on schedule.user_id = draw_months.user_id

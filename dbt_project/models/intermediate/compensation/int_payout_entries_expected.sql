@@ -139,171 +139,123 @@ clawbacks as (
 
 entries as (
     select
-        'earned|' || commission_line_id as entry_key,
-        'earned' as entry_type,
-        user_id,
-        commission_month as ledger_month,
-        plan_currency_code as currency_code,
-        commission_amount as amount,
-        opportunity_id,
-        credit_id,
-        commission_line_id,
-        cast(null as {{ dbt.type_string() }}) as invoice_id,
-        cast(null as {{ dbt.type_string() }}) as payment_id,
-        cast(null as {{ dbt.type_string() }}) as credit_note_id,
-        cast(null as {{ dbt.type_string() }}) as spiff_award_id,
-        plan_id,
-        plan_version,
-        accelerator_uplift_amount,
-        cast(null as {{ dbt.type_string() }}) as entry_note
+        {{ ledger_entry(
+            entry_key="'earned|' || commission_line_id",
+            entry_type="'earned'",
+            user_id="user_id",
+            ledger_month="commission_month",
+            currency_code="plan_currency_code",
+            amount="commission_amount",
+            opportunity_id="opportunity_id",
+            credit_id="credit_id",
+            commission_line_id="commission_line_id",
+            plan_id="plan_id",
+            plan_version="plan_version",
+            accelerator_uplift_amount="accelerator_uplift_amount"
+        ) }}
     from lines_with_plan
     union all
     select
-        'held|' || commission_line_id,
-        'held',
-        user_id,
-        commission_month,
-        plan_currency_code,
-        -1 * commission_amount,
-        opportunity_id,
-        credit_id,
-        commission_line_id,
-        null,
-        null,
-        null,
-        null,
-        plan_id,
-        plan_version,
-        0,
-        null
+        {{ ledger_entry(
+            entry_key="'held|' || commission_line_id",
+            entry_type="'held'",
+            user_id="user_id",
+            ledger_month="commission_month",
+            currency_code="plan_currency_code",
+            amount="-1 * commission_amount",
+            opportunity_id="opportunity_id",
+            credit_id="credit_id",
+            commission_line_id="commission_line_id",
+            plan_id="plan_id",
+            plan_version="plan_version"
+        ) }}
     from lines_with_plan
     where payout_timing = 'on_cash'
     union all
     select
-        'released|' || commission_line_id || '|' || payment_id,
-        'released',
-        user_id,
-        cast({{ dbt.date_trunc('month', 'payment_date') }} as date),
-        plan_currency_code,
-        released_amount,
-        opportunity_id,
-        credit_id,
-        commission_line_id,
-        invoice_id,
-        payment_id,
-        null,
-        null,
-        plan_id,
-        plan_version,
-        0,
-        null
+        {{ ledger_entry(
+            entry_key="'released|' || commission_line_id || '|' || payment_id",
+            entry_type="'released'",
+            user_id="user_id",
+            ledger_month='cast(' ~ dbt.date_trunc('month', 'payment_date') ~ ' as date)',
+            currency_code="plan_currency_code",
+            amount="released_amount",
+            opportunity_id="opportunity_id",
+            credit_id="credit_id",
+            commission_line_id="commission_line_id",
+            invoice_id="invoice_id",
+            payment_id="payment_id",
+            plan_id="plan_id",
+            plan_version="plan_version"
+        ) }}
     from releases
     where released_amount <> 0
     union all
     select
-        'spiff|' || spiff_award_id,
-        'spiff',
-        user_id,
-        cast({{ dbt.date_trunc('month', 'credit_date') }} as date),
-        plan_currency_code,
-        spiff_award_amount,
-        opportunity_id,
-        credit_id,
-        null,
-        null,
-        null,
-        null,
-        spiff_award_id,
-        plan_id,
-        plan_version,
-        0,
-        spiff_name
+        {{ ledger_entry(
+            entry_key="'spiff|' || spiff_award_id",
+            entry_type="'spiff'",
+            user_id="user_id",
+            ledger_month='cast(' ~ dbt.date_trunc('month', 'credit_date') ~ ' as date)',
+            currency_code="plan_currency_code",
+            amount="spiff_award_amount",
+            opportunity_id="opportunity_id",
+            credit_id="credit_id",
+            spiff_award_id="spiff_award_id",
+            plan_id="plan_id",
+            plan_version="plan_version",
+            entry_note="spiff_name"
+        ) }}
     from spiff_awards
     where spiff_award_amount <> 0
     union all
     select
-        'override|' || override_award_id,
-        'override',
-        manager_id,
-        cast({{ dbt.date_trunc('month', 'credit_date') }} as date),
-        plan_currency_code,
-        override_amount,
-        opportunity_id,
-        credit_id,
-        null,
-        null,
-        null,
-        null,
-        null,
-        plan_id,
-        plan_version,
-        0,
-        'override on ' || credited_user_id || ' (team ' || team_id || ')'
+        {{ ledger_entry(
+            entry_key="'override|' || override_award_id",
+            entry_type="'override'",
+            user_id="manager_id",
+            ledger_month='cast(' ~ dbt.date_trunc('month', 'credit_date') ~ ' as date)',
+            currency_code="plan_currency_code",
+            amount="override_amount",
+            opportunity_id="opportunity_id",
+            credit_id="credit_id",
+            plan_id="plan_id",
+            plan_version="plan_version",
+            entry_note="'override on ' || credited_user_id || ' (team ' || team_id || ')'"
+        ) }}
     from override_awards
     where override_amount <> 0
     union all
     select
-        'manual|' || adjustment_id,
-        'adjustment',
-        user_id,
-        cast({{ dbt.date_trunc('month', 'statement_month') }} as date),
-        currency_code,
-        amount,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        0,
-        reason || ' (approved by ' || approved_by || ')'
+        {{ ledger_entry(
+            entry_key="'manual|' || adjustment_id",
+            entry_type="'adjustment'",
+            user_id="user_id",
+            ledger_month='cast(' ~ dbt.date_trunc('month', 'statement_month') ~ ' as date)',
+            currency_code="currency_code",
+            amount="amount",
+            entry_note="reason || ' (approved by ' || approved_by || ')'"
+        ) }}
     from manual_adjustments
     union all
     select
-        'clawback|' || commission_line_id || '|' || credit_note_id,
-        'clawback',
-        user_id,
-        cast({{ dbt.date_trunc('month', 'credit_note_date') }} as date),
-        plan_currency_code,
-        -1 * {{ round_money('commission_amount * ' ~ divide('clawed_back_base', 'invoiced_amount', 12)) }},
-        opportunity_id,
-        credit_id,
-        commission_line_id,
-        invoice_id,
-        null,
-        credit_note_id,
-        null,
-        plan_id,
-        plan_version,
-        0,
-        null
+        {{ ledger_entry(
+            entry_key="'clawback|' || commission_line_id || '|' || credit_note_id",
+            entry_type="'clawback'",
+            user_id="user_id",
+            ledger_month='cast(' ~ dbt.date_trunc('month', 'credit_note_date') ~ ' as date)',
+            currency_code="plan_currency_code",
+            amount='-1 * ' ~ round_money('commission_amount * ' ~ divide('clawed_back_base', 'invoiced_amount', 12)),
+            opportunity_id="opportunity_id",
+            credit_id="credit_id",
+            commission_line_id="commission_line_id",
+            invoice_id="invoice_id",
+            credit_note_id="credit_note_id",
+            plan_id="plan_id",
+            plan_version="plan_version"
+        ) }}
     from clawbacks
     where clawed_back_base > 0
-),
-
-final as (
-    select
-        entry_key,
-        entry_type,
-        user_id,
-        ledger_month,
-        currency_code,
-        cast(amount as decimal(18, 2)) as amount,
-        opportunity_id,
-        credit_id,
-        commission_line_id,
-        invoice_id,
-        payment_id,
-        credit_note_id,
-        spiff_award_id,
-        plan_id,
-        plan_version,
-        cast(accelerator_uplift_amount as decimal(18, 2)) as accelerator_uplift_amount,
-        entry_note
-    from entries
 )
 
-select * from final
+select * from entries

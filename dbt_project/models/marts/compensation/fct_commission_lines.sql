@@ -59,8 +59,14 @@ bounded as (
 counted as (
     select
         bounded.*,
-        case when bounded.cap_measure < bounded.measure_before then bounded.cap_measure else bounded.measure_before end as counted_before,
-        case when bounded.cap_measure < bounded.measure_after then bounded.cap_measure else bounded.measure_after end as counted_after
+        case
+            when bounded.cap_measure < bounded.measure_before then bounded.cap_measure
+            else bounded.measure_before
+        end as counted_before,
+        case
+            when bounded.cap_measure < bounded.measure_after then bounded.cap_measure
+            else bounded.measure_after
+        end as counted_after
     from bounded
 ),
 

@@ -81,9 +81,13 @@ shortfalls as (
         combined.user_id,
         combined.currency_code,
         combined.month_number,
-        shortfalls.shortfall_carried_out,
-        cast(greatest(combined.net_payout_amount + shortfalls.shortfall_carried_out, 0) as decimal(18, 2)),
-        cast(least(combined.net_payout_amount + shortfalls.shortfall_carried_out, 0) as decimal(18, 2))
+        shortfalls.shortfall_carried_out as shortfall_carried_in,
+        cast(
+            greatest(combined.net_payout_amount + shortfalls.shortfall_carried_out, 0) as decimal(18, 2)
+        ) as payout_amount,
+        cast(
+            least(combined.net_payout_amount + shortfalls.shortfall_carried_out, 0) as decimal(18, 2)
+        ) as shortfall_carried_out
     from shortfalls
     inner join combined
         on shortfalls.user_id = combined.user_id
