@@ -2,7 +2,15 @@
 with
 
 days as (
-    {{ day_spine("'" ~ var('calendar_start_date') ~ "'", as_of_date()) }}
+    -- dbt's date_spine stops the day before its end.
+    select cast(spine.date_day as date) as date_day
+    from (
+        {{ dbt.date_spine(
+            'day',
+            "cast('" ~ var('calendar_start_date') ~ "' as date)",
+            dbt.dateadd('day', 1, as_of_date())
+        ) }}
+    ) as spine
 ),
 
 final as (

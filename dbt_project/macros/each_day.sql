@@ -1,13 +1,3 @@
-{#- One row per day from start_date to end_date inclusive, as column `date_day`. -#}
-{% macro day_spine(start_date, end_date) -%}
-    {{ return(adapter.dispatch('day_spine')(start_date, end_date)) }}
-{%- endmacro %}
-
-{% macro default__day_spine(start_date, end_date) -%}
-    select cast(day_value as date) as date_day
-    from generate_series(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day') as days(day_value)
-{%- endmacro %}
-
 {#- In a select list: one row per day from `start_day` to `end_day` inclusive (none when the end
     comes first), so each row of a day range becomes its days without a range join. -#}
 {% macro each_day(start_day, end_day) -%}
