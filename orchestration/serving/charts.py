@@ -104,8 +104,3 @@ def chart_markdown(fetch: Fetch, table: str, qualified: str) -> str:
         return ""
     title, png = chart
     return f"**{title}**\n\n![{title}](data:image/png;base64,{png})"
-
-
-def charts_markdown(fetch: Fetch, qualify: Callable[[str], str]) -> str:
-    """Every chart, one after the other."""
-    return "\n\n".join(part for table in CHARTS if (part := chart_markdown(fetch, table, qualify(table))))

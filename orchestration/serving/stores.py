@@ -35,7 +35,6 @@ class ServingStore:
     audience: str  # the PostgreSQL role setting that may read it
     # What a manager wants to see on the publication.
     key_totals: tuple[KeyTotal, ...] = ()
-    has_charts: bool = False  # the pipeline waterfall and attainment distribution live here
     # Another store's schemas its DuckDB file carries too, so a BI tool opening that one file can
     # join its facts to the dimensions. On PostgreSQL its readers read them where they live.
     joins_to: tuple[str, ...] = ()
@@ -77,7 +76,6 @@ MARTS = ServingStore(
         ),
         KeyTotal("open_deals", "fct_opportunities", "sum(case when is_open then 1 else 0 end)"),
     ),
-    has_charts=True,
     file_name="marts.duckdb",
 )
 COMPENSATION = ServingStore(

@@ -18,7 +18,7 @@ from orchestration.defs.publish.publication import (
     marts_of_this_run,
     record_publication,
 )
-from orchestration.serving.charts import charts_markdown
+from orchestration.serving.charts import CHARTS
 from orchestration.serving.duckdb_publish import publish_duckdb, serving_file
 from orchestration.serving.postgres_publish import publish_postgres
 from orchestration.serving.reader import key_totals, serving_reader
@@ -46,13 +46,16 @@ def serving_asset(
     )
     def publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         with warehouse_turn(context.log.info):
-            return publish_after_the_gate(context, store, gate)
+            return publish_after_the_gate(context, store, gate, marts)
 
     return publish
 
 
 def publish_after_the_gate(
-    context: dg.AssetExecutionContext, store: ServingStore, gate: list[dg.AssetCheckKey]
+    context: dg.AssetExecutionContext,
+    store: ServingStore,
+    gate: list[dg.AssetCheckKey],
+    mart_keys: list[dg.AssetKey],
 ) -> dg.MaterializeResult:
     failed = failed_blocking_checks(context.instance, gate)
     if failed:
@@ -79,7 +82,7 @@ def publish_after_the_gate(
     record_publication(store, marts)
     with serving_reader(store) as reader:
         totals = key_totals(reader, [store])
-        charts = charts_markdown(reader.fetch, reader.qualify) if store.has_charts else ""
+    charts = charts_of(context.instance, mart_keys)
     return dg.MaterializeResult(
         metadata={
             "location": location,
@@ -92,6 +95,18 @@ def publish_after_the_gate(
             **({"charts": dg.MetadataValue.md(charts)} if charts else {}),
         }
     )
+
+
+def charts_of(instance: dg.DagsterInstance, marts: list[dg.AssetKey]) -> str:
+    """The charts the marts' materializations show, drawn once after dbt: the store holds the
+    same rows (the dbt step of this run built or verified them)."""
+    by_table = {key.path[-1]: key for key in marts}
+    parts = [
+        str(chart.value)
+        for table in CHARTS
+        if table in by_table and (chart := previous_metadata(instance, by_table[table]).get("chart"))
+    ]
+    return "\n\n".join(parts)
 
 
 def publish_defs(warehouse_assets: dg.Definitions, checks: list[dg.AssetChecksDefinition]) -> dg.Definitions:
