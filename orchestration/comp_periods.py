@@ -17,7 +17,7 @@ from orchestration.serving.reader import serving_reader
 from orchestration.serving.stores import COMPENSATION
 from orchestration.warehouse_lock import holding_the_warehouse
 
-# Written here, created and read by dbt (macros/comp_periods.sql, source comp_control).
+# Written here, created and read by dbt (macros/create_comp_control.sql, source comp_control).
 PERIOD_LOG = "comp_control.period_log"
 PAYROLL_COLUMNS = ("payroll_month", "user_id", "rep_name", "currency_code", "amount")
 CONTROL_COLUMNS = ("payroll_month", "currency_code", "payees", "total_amount")

@@ -120,26 +120,12 @@ states as (
             partition by change_days.opportunity_id order by change_days.change_date
         ) as valid_to,
         coalesce(owner_at_day_end.new_owner_id, first_owners.first_owner_id, opportunities.owner_id) as owner_id,
+        {% for column in ['stage_name', 'amount', 'close_date', 'probability_pct', 'forecast_category'] %}
         case
-            when history_at_day_end.opportunity_id is null then opportunities.stage_name
-            else history_at_day_end.stage_name
-        end as stage_name,
-        case
-            when history_at_day_end.opportunity_id is null then opportunities.amount
-            else history_at_day_end.amount
-        end as amount,
-        case
-            when history_at_day_end.opportunity_id is null then opportunities.close_date
-            else history_at_day_end.close_date
-        end as close_date,
-        case
-            when history_at_day_end.opportunity_id is null then opportunities.probability_pct
-            else history_at_day_end.probability_pct
-        end as probability_pct,
-        case
-            when history_at_day_end.opportunity_id is null then opportunities.forecast_category
-            else history_at_day_end.forecast_category
-        end as forecast_category,
+            when history_at_day_end.opportunity_id is null then opportunities.{{ column }}
+            else history_at_day_end.{{ column }}
+        end as {{ column }},
+        {% endfor %}
         opportunities.currency_code,
         opportunities.opportunity_type,
         opportunities.account_id,
