@@ -37,9 +37,24 @@ def warehouse_target() -> str:
     return _choice("SALESOPS_TARGET", WAREHOUSE_TARGETS)
 
 
-def crm_source() -> str:
-    """Where CRM data comes from: export files (default), the Salesforce API or the HubSpot API."""
-    return _choice("SALESOPS_CRM_SOURCE", CRM_SOURCES)
+def crm_sources() -> tuple[str, ...]:
+    """Where CRM data comes from: one or several (comma-separated) of the Salesforce-shaped export
+    files (default), the Salesforce API and the HubSpot API. dbt reads the same list
+    (macro crm_systems) to union the systems' canonical CRM entities."""
+    value = os.environ.get("SALESOPS_CRM_SOURCE", CRM_SOURCES[0])
+    sources = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [source for source in sources if source not in CRM_SOURCES]
+    if unknown or not sources:
+        raise ValueError(
+            f"SALESOPS_CRM_SOURCE={value!r}: {', '.join(unknown) or 'empty'} is not a CRM source; "
+            f"name one or several of {', '.join(CRM_SOURCES)}, separated by commas, or unset it."
+        )
+    if {"files", "salesforce"} <= set(sources):
+        raise ValueError(
+            f"SALESOPS_CRM_SOURCE={value!r}: 'files' (Salesforce-shaped export files) and 'salesforce' "
+            "(the API) load the same raw_salesforce tables; name one of them."
+        )
+    return sources
 
 
 def finance_source() -> str:

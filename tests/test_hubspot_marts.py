@@ -1,6 +1,7 @@
-"""Every mart works with HubSpot as the CRM: the demo company served by a fake HubSpot portal,
-loaded by the HubSpot source, modelled by the HubSpot staging models, gives the same marts as the
-same company loaded from its Salesforce-shaped export files (the session's demo warehouse)."""
+"""Every mart works with HubSpot as the CRM, and with HubSpot and Salesforce together: the demo
+company served by a fake HubSpot portal, loaded by the HubSpot source, modelled by the HubSpot
+staging models, gives the same marts as the same company loaded from its Salesforce-shaped export
+files (the session's demo warehouse); a warehouse fed by both holds each as its own build does."""
 
 from __future__ import annotations
 
@@ -36,8 +37,25 @@ def _translate_ids(folder: Path, ids: dict[str, str]) -> None:
             path.write_text(SALESFORCE_ID.sub(lambda m: ids.get(m.group(0), m.group(0)), text))
 
 
+def _dbt_build(workdir: Path, crm_source: str) -> None:
+    env = {
+        **os.environ,
+        "SALESOPS_CRM_SOURCE": crm_source,
+        "SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"),
+    }
+    # The same "now" as the demo warehouse's marts.
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "build", "--profiles-dir", ".",
+         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
+         "--vars", f"{{as_of_date: '{SESSION_AS_OF}'}}"],
+        cwd=settings.DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stdout[-5000:]
+
+
 @pytest.fixture(scope="module")
-def hubspot_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def hubspot_build(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company loaded from a fake HubSpot portal and built: its folder."""
     exports = demo_warehouse / "demo"
     workdir = tmp_path_factory.mktemp("hubspot_warehouse")
     portal = FakeHubSpot(org_from_exports(exports / "crm"))
@@ -52,20 +70,13 @@ def hubspot_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFac
         portal.close()
     duckdb_pipeline(workdir, "finance", "raw_finance").run(finance_exports(str(workdir)))
     duckdb_pipeline(workdir, "plans", "raw_plans").run(plan_files(str(workdir / "plans")))
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {
-        **os.environ,
-        "SALESOPS_CRM_SOURCE": "hubspot",
-        "SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"),
-    }
-    # The same "now" as the demo warehouse's marts.
-    build = subprocess.run(
-        [str(dbt), "build", "--profiles-dir", ".", "--target-path", str(workdir / "target"),
-         "--log-path", str(workdir / "logs"), "--vars", f"{{as_of_date: '{SESSION_AS_OF}'}}"],
-        cwd=settings.DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert build.returncode == 0, build.stdout[-5000:]
-    connection = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
+    _dbt_build(workdir, "hubspot")
+    return workdir
+
+
+@pytest.fixture(scope="module")
+def hubspot_warehouse(demo_warehouse: Path, hubspot_build: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(hubspot_build / "warehouse.duckdb"), read_only=True)
     connection.execute(f"attach '{demo_warehouse / 'warehouse.duckdb'}' as files (read_only)")
     yield connection
     connection.close()
@@ -180,3 +191,78 @@ def test_deal_versions_show_each_deal_once_as_current(hubspot_warehouse: duckdb.
     ).fetchone()
     deals = hubspot_warehouse.execute("select count(*) from staging.stg_hubspot__deals").fetchone()
     assert mismatched == (0,) and deals[0] > 0
+
+
+# Plan tables that name reps: in a warehouse fed by two CRMs, each CRM's reps have their rows.
+USER_KEYED_PLAN_TABLES = ("quotas", "plan_assignments", "team_memberships")
+
+
+@pytest.fixture(scope="module")
+def mixed_warehouse(
+    demo_warehouse: Path, hubspot_build: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Two business units on two CRMs in one warehouse (SALESOPS_CRM_SOURCE=files,hubspot): the
+    demo company in Salesforce-shaped export files and its twin in HubSpot, each rep with plans."""
+    workdir = tmp_path_factory.mktemp("mixed_warehouse")
+    with duckdb.connect(str(workdir / "warehouse.duckdb")) as connection:
+        connection.execute(f"attach '{demo_warehouse / 'warehouse.duckdb'}' as files (read_only)")
+        connection.execute(f"attach '{hubspot_build / 'warehouse.duckdb'}' as hs (read_only)")
+        for schema, database in (
+            ("raw_salesforce", "files"), ("raw_finance", "files"), ("raw_plans", "files"), ("raw_hubspot", "hs"),
+        ):  # fmt: skip
+            connection.execute(f"create schema {schema}")
+            tables = connection.execute(
+                "select table_name from duckdb_tables() where database_name = ? and schema_name = ?",
+                [database, schema],
+            ).fetchall()
+            for (table,) in tables:
+                connection.execute(f"create table {schema}.{table} as select * from {database}.{schema}.{table}")
+        for table in USER_KEYED_PLAN_TABLES:
+            connection.execute(f"insert into raw_plans.{table} by name select * from hs.raw_plans.{table}")
+    _dbt_build(workdir, "files,hubspot")
+    connection = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
+    connection.execute(f"attach '{demo_warehouse / 'warehouse.duckdb'}' as files (read_only)")
+    connection.execute(f"attach '{hubspot_build / 'warehouse.duckdb'}' as hs (read_only)")
+    yield connection
+    connection.close()
+
+
+def test_each_crm_of_a_mixed_warehouse_gives_the_opportunities_its_own_build_gives(
+    mixed_warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    columns = ", ".join(OPPORTUNITY_COLUMNS)
+    for system, database in (("salesforce", "files"), ("hubspot", "hs")):
+        mixed_rows = mixed_warehouse.execute(
+            f"select {columns} from pipeline.fct_opportunities where source_system = ? order by all", [system]
+        ).fetchall()
+        own_rows = mixed_warehouse.execute(
+            f"select {columns} from {database}.pipeline.fct_opportunities order by all"
+        ).fetchall()
+        assert len(own_rows) > 100
+        assert mixed_rows == own_rows, system
+
+
+def test_reps_of_both_crms_are_measured_together_and_each_as_in_its_own_build(
+    mixed_warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    reps = """
+        select member_id, period_grain, period_start, quota_amount, bookings_credited, attainment_pct
+        from {schema}fct_quota_attainment where attainment_level = 'rep'
+    """
+    mixed = mixed_warehouse.execute(reps.format(schema="quota.") + " order by all").fetchall()
+    both = mixed_warehouse.execute(
+        f"select * from ({reps.format(schema='files.quota.')} union all {reps.format(schema='hs.quota.')}) "
+        "order by all"
+    ).fetchall()
+    assert len(mixed) > 50
+    assert mixed == both
+    # The regions' bookings are the two business units' together (their teams are the same).
+    company = """
+        select sum(bookings_credited) from {schema}fct_quota_attainment
+        where attainment_level = 'region' and period_grain = 'quarter'
+    """
+    mixed_total = mixed_warehouse.execute(company.format(schema="quota.")).fetchone()[0]
+    files_total = mixed_warehouse.execute(company.format(schema="files.quota.")).fetchone()[0]
+    hubspot_total = mixed_warehouse.execute(company.format(schema="hs.quota.")).fetchone()[0]
+    assert files_total > 0 and hubspot_total > 0
+    assert mixed_total == files_total + hubspot_total

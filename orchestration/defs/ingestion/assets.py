@@ -72,15 +72,19 @@ def raw_table_assets(
     return load
 
 
-def crm_assets() -> dg.AssetsDefinition:
-    choice = settings.crm_source()
-    if choice == "hubspot":
-        return raw_table_assets(hubspot, "raw_hubspot", "crm", "team:data-engineering")
-    if choice == "salesforce":
-        return raw_table_assets(salesforce, "raw_salesforce", "crm", "team:data-engineering")
-    return raw_table_assets(
-        lambda: crm_exports(str(settings.exports_dir())), "raw_salesforce", "crm", "team:data-engineering"
-    )
+# Each CRM connector: its dlt source and the raw dataset it loads.
+CRM_CONNECTORS: dict[str, tuple[Callable[[], DltSource], str]] = {
+    "files": (lambda: crm_exports(str(settings.exports_dir())), "raw_salesforce"),
+    "salesforce": (salesforce, "raw_salesforce"),
+    "hubspot": (hubspot, "raw_hubspot"),
+}
+
+
+def crm_assets() -> list[dg.AssetsDefinition]:
+    return [
+        raw_table_assets(*CRM_CONNECTORS[source], "crm", "team:data-engineering")
+        for source in settings.crm_sources()
+    ]
 
 
 def finance_assets() -> dg.AssetsDefinition:
@@ -96,7 +100,7 @@ def finance_assets() -> dg.AssetsDefinition:
 
 defs = dg.Definitions(
     assets=[
-        crm_assets(),
+        *crm_assets(),
         finance_assets(),
         raw_table_assets(
             lambda: plan_files(str(settings.plans_dir())),
