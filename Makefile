@@ -32,14 +32,14 @@ browser:
 
 # ruff for Python; sqlfluff for the dbt models, rendered by dbt's templater against an empty
 # in-memory DuckDB (it reads no warehouse; incremental models lint as their full build), once
-# as the Salesforce-shaped build and once as the HubSpot one (its models are disabled otherwise).
+# as the Salesforce-shaped build and once with HubSpot and Zoho (their models are disabled otherwise).
 # Its dbt keeps its own target folders: the project's holds the manifest the runs read.
 LINT_SQL = SALESOPS_WAREHOUSE_PATH=:memory: $(UV) run sqlfluff lint --processes 2
 lint: install
 	$(UV) run ruff check .
 	DBT_TARGET_PATH=target/lint $(LINT_SQL) dbt_project/models
-	DBT_TARGET_PATH=target/lint_hubspot SALESOPS_CRM_SOURCE=hubspot $(LINT_SQL) \
-		dbt_project/models/staging/hubspot dbt_project/models/intermediate
+	DBT_TARGET_PATH=target/lint_other_crms SALESOPS_CRM_SOURCE=hubspot,zoho $(LINT_SQL) \
+		dbt_project/models/staging/hubspot dbt_project/models/staging/zoho dbt_project/models/intermediate/crm
 
 test: lint browser
 	$(UV) run pytest -q -n 2 --dist loadfile --durations=25

@@ -240,3 +240,15 @@ def rejected_file_item(spec: TableContract, origin: str, line: int | None, reaso
         }
     )
     return _rejected_variant(row, spec)
+
+
+def typed_ids(items: Any, column: str = "id") -> list[str]:
+    """The ids in what a contracted resource yielded: its typed tables, not its rejected rows (for
+    transformers that read details of the records that changed)."""
+    tables = items if isinstance(items, list) else [items]
+    return [
+        record_id
+        for table in tables
+        if isinstance(table, pa.Table) and REJECTED_REASON not in table.column_names
+        for record_id in table[column].to_pylist()
+    ]

@@ -32,13 +32,17 @@ def retrying_session() -> requests.Session:
 
 
 class BearerTokenAuth(AuthBase):
-    """`Authorization: Bearer <token>`; with `fetch_token`, a 401 fetches a new token and retries once."""
+    """`Authorization: Bearer <token>` (or another scheme: Zoho's is `Zoho-oauthtoken`); with
+    `fetch_token`, a 401 fetches a new token and retries once."""
 
-    def __init__(self, token: str | None = None, fetch_token: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self, token: str | None = None, fetch_token: Callable[[], str] | None = None, scheme: str = "Bearer"
+    ) -> None:
         if not token and fetch_token is None:
             raise ValueError("BearerTokenAuth needs a token or a way to fetch one")
         self._token = token
         self._fetch_token = fetch_token
+        self._scheme = scheme
 
     def token(self) -> str:
         if not self._token:
@@ -47,7 +51,7 @@ class BearerTokenAuth(AuthBase):
         return self._token
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self.token()}"
+        request.headers["Authorization"] = f"{self._scheme} {self.token()}"
         if self._fetch_token is not None:
             request.register_hook("response", self._refresh_once_on_401)
         return request
@@ -58,7 +62,7 @@ class BearerTokenAuth(AuthBase):
         assert self._fetch_token is not None
         self._token = self._fetch_token()
         retry = response.request.copy()
-        retry.headers["Authorization"] = f"Bearer {self._token}"
+        retry.headers["Authorization"] = f"{self._scheme} {self._token}"
         retry.headers["X-Token-Refreshed"] = "1"
         response.close()
         connection: Any = response.connection
@@ -94,7 +98,7 @@ def _api_message(response: requests.Response) -> str:
     first = body[0] if isinstance(body, list) and body else body
     if not isinstance(first, dict):
         return ""
-    parts = [str(first[key]) for key in ("errorCode", "category", "message") if first.get(key)]
+    parts = [str(first[key]) for key in ("errorCode", "category", "code", "message") if first.get(key)]
     text = " - ".join(parts)
     # Whatever follows a credential's name is cut off, whatever it is.
     if (found := re.search(r"(?i)bearer|authorization|token|secret|password", text)) is not None:

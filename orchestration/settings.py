@@ -19,7 +19,14 @@ WAREHOUSE_POOL = "warehouse"
 
 
 WAREHOUSE_TARGETS = ("duckdb", "postgres")
-CRM_SOURCES = ("files", "salesforce", "hubspot")
+# Each CRM connector and the raw dataset it loads (the files are Salesforce-shaped).
+CRM_DATASETS = {
+    "files": "raw_salesforce",
+    "salesforce": "raw_salesforce",
+    "hubspot": "raw_hubspot",
+    "zoho": "raw_zoho",
+}
+CRM_SOURCES = tuple(CRM_DATASETS)
 FINANCE_SOURCES = ("files", "database")
 
 
@@ -39,7 +46,7 @@ def warehouse_target() -> str:
 
 def crm_sources() -> tuple[str, ...]:
     """Where CRM data comes from: one or several (comma-separated) of the Salesforce-shaped export
-    files (default), the Salesforce API and the HubSpot API. dbt reads the same list
+    files (default), the Salesforce API, the HubSpot API and the Zoho CRM API. dbt reads the same list
     (macro crm_systems) to union the systems' canonical CRM entities."""
     value = os.environ.get("SALESOPS_CRM_SOURCE", CRM_SOURCES[0])
     sources = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
@@ -55,6 +62,12 @@ def crm_sources() -> tuple[str, ...]:
             "(the API) load the same raw_salesforce tables; name one of them."
         )
     return sources
+
+
+def raw_datasets() -> tuple[str, ...]:
+    """The raw datasets the configured sources load into."""
+    crm = (CRM_DATASETS[source] for source in crm_sources())
+    return (*dict.fromkeys(crm), "raw_finance", "raw_plans")
 
 
 def finance_source() -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from orchestration import warehouse
+from orchestration import settings, warehouse
 from orchestration.serving.stores import STORES
 
-RAW_SCHEMAS = ("raw_salesforce", "raw_hubspot", "raw_finance", "raw_plans")
 MART_SCHEMAS = tuple(sorted({schema for store in STORES for schema in store.mart_schemas}))
 
 
@@ -48,7 +47,8 @@ def format_summary() -> str:
 
 def _summary() -> str:
     lines = ["Loaded (raw tables):"]
-    lines += [f"  {name:50s} {rows:>10,d}" for name, rows in table_row_counts(RAW_SCHEMAS).items()]
+    raw = table_row_counts(settings.raw_datasets())
+    lines += [f"  {name:50s} {rows:>10,d}" for name, rows in raw.items()]
     lines.append("Built (marts):")
     lines += [f"  {name:50s} {rows:>10,d}" for name, rows in table_row_counts(MART_SCHEMAS).items()]
     lines += format_exceptions()

@@ -9,7 +9,15 @@ import dlt
 import duckdb
 
 DLT_COLUMNS = ("_dlt_load_id", "_dlt_id")
-VERSION_COLUMNS = ("system_modstamp", "hs_lastmodifieddate", "lastmodifieddate", "updated_at", "created_date")
+# The version stamps of the sources' tables (Salesforce, HubSpot, finance, Zoho).
+VERSION_COLUMNS = (
+    "system_modstamp",
+    "hs_lastmodifieddate",
+    "lastmodifieddate",
+    "updated_at",
+    "created_date",
+    "modified_time",
+)
 
 
 def duckdb_pipeline(workdir: Path, name: str, dataset: str) -> dlt.Pipeline:

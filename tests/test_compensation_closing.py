@@ -207,9 +207,7 @@ def test_reopening_a_month_is_logged_and_only_the_latest(company: Company) -> No
         "select period_month, period_action, actor, reason from staging.stg_comp_control__period_log "
         "where period_action = 'reopen'"
     )
-    assert [(str(m), a, who, why) for m, a, who, why in log] == [
-        ("2025-05-01", "reopen", "bob o'neil", why)
-    ]
+    assert [(str(m), a, who, why) for m, a, who, why in log] == [("2025-05-01", "reopen", "bob o'neil", why)]
     company.build()
     assert company.rows(
         "select cast(last_closed_month as varchar) from intermediate.int_comp_month_status"

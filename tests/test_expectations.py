@@ -162,7 +162,8 @@ def test_a_quota_for_a_user_the_crm_does_not_know_fails_naming_the_user(quality_
             "ramp_pct": [100.0, 100.0],
         }
     )
-    parents = {**PARENTS, ("raw_hubspot", "owners", "id"): []}  # a Salesforce-shaped warehouse
+    # A Salesforce-shaped warehouse: no HubSpot owners, no Zoho users.
+    parents = {**PARENTS, ("raw_hubspot", "owners", "id"): [], ("raw_zoho", "users", "id"): []}
     validation = check(quotas, frame, quality_dir, parents=parents)
     (failed,) = [o for o in validation.outcomes if not o.success]
     assert (failed.expectation, failed.column, failed.severity) == (

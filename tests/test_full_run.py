@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from ingestion.plans import OPTIONAL_PLAN_TABLES
-from orchestration.summary import MART_SCHEMAS, RAW_SCHEMAS, table_row_counts
+from orchestration import settings
+from orchestration.summary import MART_SCHEMAS, table_row_counts
 
 # The demo keeps no manual adjustments or disputes: an absent optional plan file loads no rows.
 MAY_BE_EMPTY = {f"raw_plans.{spec.name}" for spec in OPTIONAL_PLAN_TABLES}
@@ -24,7 +25,7 @@ def warehouse(demo_warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def test_every_raw_table_and_mart_is_non_empty(demo_warehouse: Path) -> None:
-    raw = table_row_counts(RAW_SCHEMAS)
+    raw = table_row_counts(settings.raw_datasets())
     marts = table_row_counts(MART_SCHEMAS)
     assert len(raw) >= 24
     assert {

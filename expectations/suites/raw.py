@@ -22,8 +22,10 @@ from ingestion.finance.tables import FINANCE_TABLES
 from ingestion.hubspot.objects import OWNERS, SEARCHED_OBJECTS
 from ingestion.plans import OPTIONAL_PLAN_TABLES, PLAN_TABLES
 from ingestion.salesforce.objects import CRM_TABLES
+from ingestion.zoho.objects import MODULES as ZOHO_MODULES
+from ingestion.zoho.objects import USERS as ZOHO_USERS
 
-SF, HS, FIN, PLANS = "raw_salesforce", "raw_hubspot", "raw_finance", "raw_plans"
+SF, HS, ZOHO, FIN, PLANS = "raw_salesforce", "raw_hubspot", "raw_zoho", "raw_finance", "raw_plans"
 
 
 def known_currencies(lookup: Lookup) -> list[object]:
@@ -35,9 +37,11 @@ def known_currencies(lookup: Lookup) -> list[object]:
 
 def _names_known_users(lookup: Lookup) -> Rules:
     """A plan row for a user the CRM does not know (a typo, a rep not yet created) would pay or
-    measure nobody: the check fails naming the user id. Users are the Salesforce-shaped CRM's
-    users or HubSpot's owners, whichever is loaded."""
-    users = sorted({*lookup(SF, "user", "id"), *lookup(HS, "owners", "id")}, key=str)
+    measure nobody: the check fails naming the user id. Users are those of every CRM loaded:
+    Salesforce-shaped users, HubSpot owners, Zoho users."""
+    users = sorted(
+        {*lookup(SF, "user", "id"), *lookup(HS, "owners", "id"), *lookup(ZOHO, "users", "id")}, key=str
+    )
     return one_of("user_id", users)
 
 
@@ -84,6 +88,10 @@ EXTRA_RULES: dict[tuple[str, str], Callable[[Lookup], Rules]] = {
         *non_negative("amount"),
         *refers_to("hubspot_owner_id", HS, "owners", "id"),
     ],
+    (ZOHO, "deals"): lambda lookup: [
+        *non_negative("amount"),
+        *refers_to("owner_id", ZOHO, "users", "id"),
+    ],
     (FIN, "invoices"): _invoices,
     (FIN, "invoice_lines"): _child_of_invoice(),
     (FIN, "payments"): _child_of_invoice("amount"),
@@ -107,6 +115,7 @@ EXTRA_RULES: dict[tuple[str, str], Callable[[Lookup], Rules]] = {
 RECENCY_COLUMNS = {
     (SF, "opportunity"): "system_modstamp",
     (HS, "deals"): "hs_lastmodifieddate",
+    (ZOHO, "deals"): "modified_time",
     (FIN, "invoices"): "updated_at",
 }
 
@@ -146,6 +155,8 @@ RAW_SUITES: tuple[SuiteSpec, ...] = (
     *(contract_suite(SF, contract) for contract in CRM_TABLES),
     *(contract_suite(HS, crm_object.contract) for crm_object in SEARCHED_OBJECTS),
     contract_suite(HS, OWNERS),
+    *(contract_suite(ZOHO, zoho_module.contract) for zoho_module in ZOHO_MODULES),
+    contract_suite(ZOHO, ZOHO_USERS),
     *(contract_suite(FIN, contract) for contract in FINANCE_TABLES),
     # Plan tables are replaced by their files on each load: one version only.
     *(contract_suite(PLANS, contract, versioned=False) for contract in (*PLAN_TABLES, *OPTIONAL_PLAN_TABLES)),

@@ -18,10 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dlt
-import pyarrow as pa
 from dlt.extract.resource import DltResource
 
-from ingestion.contracts import REJECTED_REASON, TableContract, contracted_items, text_table
+from ingestion.contracts import TableContract, contracted_items, text_table, typed_ids
 from ingestion.hubspot.api import HubSpotApi, Record
 from ingestion.hubspot.objects import DEALS, HISTORY_PROPERTIES, OWNERS, SEARCHED_OBJECTS, CrmObject
 
@@ -37,17 +36,6 @@ def _table_items(rows: list[Record], spec: TableContract, where: str) -> Iterato
         yield from contracted_items(text_table(rows, spec.columns), spec, where, first_line=1)
 
 
-def _changed_deal_ids(items: Any) -> list[str]:
-    """Ids of the deals in what the deals resource yielded (its typed tables, not its rejected rows)."""
-    tables = items if isinstance(items, list) else [items]
-    return [
-        deal_id
-        for table in tables
-        if isinstance(table, pa.Table) and REJECTED_REASON not in table.column_names
-        for deal_id in table["id"].to_pylist()
-    ]
-
-
 @dlt.transformer(
     name="deal_property_history",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
@@ -55,7 +43,7 @@ def _changed_deal_ids(items: Any) -> list[str]:
 )
 def deal_property_history(items: Any, api: HubSpotApi) -> Iterator[list[Record]]:
     """Every change of the history properties of each changed deal, 100 deals per batch read."""
-    deal_ids = _changed_deal_ids(items)
+    deal_ids = typed_ids(items)
     for start in range(0, len(deal_ids), BATCH):
         inputs = [{"id": deal_id} for deal_id in deal_ids[start : start + BATCH]]
         read = api.post(
@@ -94,7 +82,7 @@ PRIMARY_DEAL_COMPANY = 5
     merge_key="deal_id",
 )
 def deal_company_associations(items: Any, api: HubSpotApi) -> Iterator[list[Record]]:
-    deal_ids = _changed_deal_ids(items)
+    deal_ids = typed_ids(items)
     for start in range(0, len(deal_ids), BATCH):
         inputs = [{"id": deal_id} for deal_id in deal_ids[start : start + BATCH]]
         links = api.post(

@@ -14,6 +14,7 @@ from ingestion.hubspot import hubspot
 from ingestion.plans import plan_files
 from ingestion.retention import keep_superseded_days, prune_superseded_versions
 from ingestion.salesforce import salesforce
+from ingestion.zoho import zoho
 from orchestration import settings
 from orchestration.defs.ingestion.pipelines import warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
@@ -72,17 +73,21 @@ def raw_table_assets(
     return load
 
 
-# Each CRM connector: its dlt source and the raw dataset it loads.
-CRM_CONNECTORS: dict[str, tuple[Callable[[], DltSource], str]] = {
-    "files": (lambda: crm_exports(str(settings.exports_dir())), "raw_salesforce"),
-    "salesforce": (salesforce, "raw_salesforce"),
-    "hubspot": (hubspot, "raw_hubspot"),
+# Each CRM connector's dlt source; settings.CRM_DATASETS names the dataset it loads.
+CRM_CONNECTORS: dict[str, Callable[[], DltSource]] = {
+    "files": lambda: crm_exports(str(settings.exports_dir())),
+    "salesforce": salesforce,
+    "hubspot": hubspot,
+    "zoho": zoho,
 }
+
+
+OWNER = "team:data-engineering"
 
 
 def crm_assets() -> list[dg.AssetsDefinition]:
     return [
-        raw_table_assets(*CRM_CONNECTORS[source], "crm", "team:data-engineering")
+        raw_table_assets(CRM_CONNECTORS[source], settings.CRM_DATASETS[source], "crm", OWNER)
         for source in settings.crm_sources()
     ]
 

@@ -8,12 +8,10 @@ build ends; the staging models before them show as they finish.
 
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from functools import cached_property
 from graphlib import TopologicalSorter
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -28,7 +26,12 @@ from orchestration.defs.transform.build_key import (
     record_build,
     stamp_path,
 )
-from orchestration.defs.transform.project import dbt_project, record_unit_tests_passed, unit_tests_passed
+from orchestration.defs.transform.project import (
+    DBT_EXECUTABLE,
+    dbt_project,
+    record_unit_tests_passed,
+    unit_tests_passed,
+)
 from orchestration.defs.transform.translator import WarehouseDbtTranslator
 from orchestration.serving.mart_metadata import mart_metadata
 from orchestration.serving.reader import warehouse_reader
@@ -37,11 +40,6 @@ from orchestration.warehouse_lock import warehouse_turn
 
 MART_SCHEMAS = {schema for store in STORES for schema in store.mart_schemas}
 
-DBT_EXECUTABLE = (
-    str(Path(sys.executable).with_name("dbt"))
-    if Path(sys.executable).with_name("dbt").exists()
-    else (shutil.which("dbt") or "dbt")
-)
 # Where setpriv exists (Linux), dbt starts through a wrapper that ties its life to this process.
 DBT_LAUNCHER = settings.PROJECT_ROOT / "orchestration" / "bin" / "dbt"
 DBT_COMMAND = str(DBT_LAUNCHER) if shutil.which("setpriv") else DBT_EXECUTABLE

@@ -6,13 +6,22 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shutil
+import sys
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration import settings
+
+# The dbt installed beside the running interpreter (a venv's bin/), whether or not it is on PATH.
+DBT_EXECUTABLE = (
+    str(Path(sys.executable).with_name("dbt"))
+    if Path(sys.executable).with_name("dbt").exists()
+    else (shutil.which("dbt") or "dbt")
+)
 
 
 @cache
@@ -84,5 +93,6 @@ def prepare_manifest() -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if project.manifest_path.exists() and stamp.exists() and stamp.read_text() == key:
             return
-        project.preparer.prepare(project)
+        dbt = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
+        dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()
         stamp.write_text(key)

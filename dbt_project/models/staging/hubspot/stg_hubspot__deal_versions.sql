@@ -12,7 +12,7 @@ versions as (
         id as deal_id,
         {{ version_range('id', 'hs_lastmodifieddate') }},
         dealname as deal_name,
-        {{ hubspot_deal_type('dealtype') }} as deal_type,
+        {{ mapped_label('dealtype', 'hubspot_deal_types') }} as deal_type,
         pipeline as pipeline_id,
         dealstage as stage_id,
         amount,

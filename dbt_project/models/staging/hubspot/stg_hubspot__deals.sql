@@ -11,7 +11,7 @@ renamed as (
         id as deal_id,
         dealname as deal_name,
         dealtype as deal_type_value,
-        {{ hubspot_deal_type('dealtype') }} as deal_type,
+        {{ mapped_label('dealtype', 'hubspot_deal_types') }} as deal_type,
         pipeline as pipeline_id,
         dealstage as stage_id,
         amount,

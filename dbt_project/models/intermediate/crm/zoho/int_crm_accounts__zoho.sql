@@ -1,0 +1,24 @@
+-- Zoho accounts in the canonical CRM shape (int_crm_accounts). Deleted ones stay, flagged.
+
+with
+
+zoho_accounts as (
+    select * from {{ ref('stg_zoho__accounts') }}
+),
+
+accounts as (
+    select
+        account_id,
+        account_name,
+        account_type,
+        industry,
+        billing_country,
+        segment,
+        employee_count,
+        owner_id,
+        is_deleted,
+        created_at
+    from zoho_accounts
+)
+
+select * from accounts

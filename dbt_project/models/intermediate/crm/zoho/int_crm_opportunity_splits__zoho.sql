@@ -1,0 +1,2 @@
+-- Zoho CRM has no deal splits: none here.
+{{ empty_opportunity_splits() }}

@@ -1,0 +1,129 @@
+"""The Zoho CRM connector against a local server that speaks API v8 (tests/fake_apis/zoho.py)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import dlt
+import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from ingestion.http import SourceAuthError
+from ingestion.zoho import zoho
+from tests.fake_apis.salesforce import org_from_exports
+from tests.fake_apis.server import Reply
+from tests.fake_apis.zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho
+from tests.raw_tables import cause_of_type, duckdb_pipeline, row_counts, table_rows, warehouse_of
+
+RECORDS_LIMIT = 60  # the real API's page numbers reach 2,000 records; small here so deals overflow it
+PAGE_SIZE = 20
+
+
+@pytest.fixture
+def server(demo_exports: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeZoho]:
+    monkeypatch.setenv("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.001")
+    monkeypatch.setenv("RUNTIME__REQUEST_MAX_RETRY_DELAY", "0.05")
+    fake = FakeZoho(org_from_exports(demo_exports / "crm"), records_limit=RECORDS_LIMIT, token_lifetime=400)
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def pipeline(tmp_path: Path) -> dlt.Pipeline:
+    return duckdb_pipeline(tmp_path, "zoho_test", "raw_zoho")
+
+
+def _load(pipeline: dlt.Pipeline, server: FakeZoho, refresh_token: str = REFRESH_TOKEN) -> None:
+    source = zoho(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        refresh_token=refresh_token,
+        accounts_url=server.url,
+        page_size=PAGE_SIZE,
+    )
+    pipeline.run(source)
+
+
+def test_full_load_pages_past_the_page_number_limit_and_refreshes_expired_tokens(
+    server: FakeZoho, pipeline: dlt.Pipeline
+) -> None:
+    _load(pipeline, server)
+    counts = row_counts(warehouse_of(pipeline), "raw_zoho")
+    deals = server.modules["Deals"]
+    assert len(deals) > RECORDS_LIMIT
+    assert counts["deals"] == len(deals)
+    assert counts["accounts"] == len(server.modules["Accounts"])
+    assert counts["contacts"] == len(server.modules["Contacts"])
+    assert counts["users"] == len(server.users)
+    assert counts["deal_stages"] == 7
+    assert counts["deal_stage_history"] == sum(len(server.stage_history[deal_id]) for deal_id in deals)
+    assert counts["deal_owner_changes"] == sum(len(server.timeline[deal_id]) for deal_id in deals)
+    assert counts["deleted_records"] == sum(len(rows) for rows in server.deleted.values()) > 0
+    # Deals were read by page_token past where page numbers stop; no request was refused for it.
+    deal_reads = server.requests_to("/crm/v8/Deals")
+    assert sum("page_token" in r.query for r in deal_reads if r.path == "/crm/v8/Deals") >= 3
+    assert not [r for r in server.requests if r.status == 400]
+    # Tokens expired during the load (every 400 requests): each 401 fetched a new one, once.
+    assert len(server.issued_tokens) >= 3
+    assert all(r.status in (200, 204, 304) for r in server.requests if r.status != 401)
+    rows = table_rows(warehouse_of(pipeline), "raw_zoho", "deals")
+    some_deal = next(iter(deals.values()))
+    assert rows[some_deal["id"]]["owner_id"] == some_deal["Owner"]["id"]
+
+
+def test_rerun_reads_only_what_changed_since_and_records_deletions(
+    server: FakeZoho, pipeline: dlt.Pipeline
+) -> None:
+    _load(pipeline, server)
+    before = table_rows(warehouse_of(pipeline), "raw_zoho", "deals")
+    history_before = row_counts(warehouse_of(pipeline), "raw_zoho")["deal_stage_history"]
+    server.requests.clear()
+    _load(pipeline, server)
+    # Nothing changed: every module answered 304 to If-Modified-Since.
+    module_reads = [
+        r for r in server.requests if r.path in ("/crm/v8/Deals", "/crm/v8/Accounts", "/crm/v8/Contacts")
+    ]
+    assert module_reads and all(r.status == 304 and "If-Modified-Since" in r.headers for r in module_reads)
+    assert table_rows(warehouse_of(pipeline), "raw_zoho", "deals") == before
+
+    live = sorted(server.modules["Deals"])
+    changed, deleted = live[:5], live[-2:]
+    for deal_id in changed:
+        server.update("Deals", deal_id, Stage="Negotiation/Review", Amount=12345.67)
+    for deal_id in deleted:
+        server.delete("Deals", deal_id)
+    server.requests.clear()
+    _load(pipeline, server)
+    after = table_rows(warehouse_of(pipeline), "raw_zoho", "deals")
+    assert {i for i in after if after[i] != before[i]} == set(changed)
+    assert all(after[i]["stage"] == "Negotiation/Review" for i in changed)
+    # Only the changed deals' stage history was read again.
+    history_reads = {r.path.split("/")[4] for r in server.requests_to("/Stage_History")}
+    assert history_reads == set(changed)
+    assert row_counts(warehouse_of(pipeline), "raw_zoho")["deal_stage_history"] == history_before
+    deleted_rows = table_rows(warehouse_of(pipeline), "raw_zoho", "deleted_records")
+    assert set(deleted) <= set(deleted_rows)
+
+
+def test_retries_then_succeeds_and_a_refused_refresh_token_fails_clearly(
+    server: FakeZoho, pipeline: dlt.Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    server.fail_next(
+        Reply(429, {"code": "TOO_MANY_REQUESTS", "status": "error"}, {"Retry-After": "1"}), Reply(502)
+    )
+    _load(pipeline, server)
+    # The first request (the token refresh) met a rate limit and a bad gateway, and was retried.
+    assert [r.status for r in server.requests[:3]] == [429, 502, 200]
+    state_before = pipeline.state["sources"]["zoho"]["resources"]["deals"]["window_start"]
+
+    with pytest.raises(PipelineStepFailed) as failure:
+        _load(pipeline, server, refresh_token="1000.revoked-refresh-token")
+    error = cause_of_type(failure.value, SourceAuthError)
+    assert isinstance(error, SourceAuthError)
+    assert "invalid_code" in str(error) and "SOURCES__ZOHO__" in str(error)
+    assert "revoked-refresh-token" not in str(failure.value)
+    assert "revoked-refresh-token" not in caplog.text and CLIENT_SECRET not in caplog.text
+    assert pipeline.state["sources"]["zoho"]["resources"]["deals"]["window_start"] == state_before
