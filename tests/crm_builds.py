@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -25,7 +27,7 @@ def translate_ids(folder: Path, ids: dict[str, str]) -> None:
             path.write_text(SALESFORCE_ID.sub(lambda m: ids.get(m.group(0), m.group(0)), text))
 
 
-def dbt_build(workdir: Path, crm_source: str) -> None:
+def dbt_build(workdir: Path, crm_source: str, dbt_vars: dict[str, Any] | None = None) -> None:
     env = {
         **os.environ,
         "SALESOPS_CRM_SOURCE": crm_source,
@@ -35,7 +37,7 @@ def dbt_build(workdir: Path, crm_source: str) -> None:
     build = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "build", "--profiles-dir", ".",
          "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
-         "--vars", f"{{as_of_date: '{SESSION_AS_OF}'}}"],
+         "--vars", json.dumps({"as_of_date": SESSION_AS_OF.isoformat(), **(dbt_vars or {})})],
         cwd=settings.DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert build.returncode == 0, build.stdout[-5000:]

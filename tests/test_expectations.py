@@ -214,7 +214,7 @@ def test_attainment_is_implausible_over_a_quota_period_not_over_a_month(quality_
 def test_raw_stage_and_deal_type_rules_follow_the_dbt_vars(monkeypatch: pytest.MonkeyPatch) -> None:
     """The stages a raw opportunity may carry are dbt's `opportunity_stages`, `won_stages` and
     `lost_stages`: a stage added in dbt_project.yml is accepted by the blocking check at once."""
-    from expectations import dbt_vars
+    from ingestion import dbt_vars
 
     def value_set(column: str) -> set[object]:
         rules = run_rules(RAW_OPPORTUNITY, lambda *key: PARENTS[key], None)

@@ -25,6 +25,16 @@ from tests.fake_apis.salesforce import org_from_exports
 from tests.fake_apis.zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho
 from tests.raw_tables import duckdb_pipeline
 
+# Extra fields carried to the marts: a field Zoho's loader is asked for only because it is listed
+# (Lead_Source), one it loads anyway (Industry), and one only another CRM maps (null here).
+PASS_THROUGH = {
+    "opportunities": [
+        {"alias": "lead_source", "salesforce": "LeadSource", "zoho": "Lead_Source"},
+        {"alias": "hubspot_only", "hubspot": "hs_analytics_source"},
+    ],
+    "accounts": [{"alias": "industry_as_listed", "zoho": "Industry"}],
+}
+
 
 @pytest.fixture(scope="module")
 def zoho_warehouse(
@@ -39,14 +49,14 @@ def zoho_warehouse(
             translate_ids(workdir / folder, organisation.ids)
         source = zoho(
             client_id=CLIENT_ID, client_secret=CLIENT_SECRET, refresh_token=REFRESH_TOKEN,
-            accounts_url=organisation.url,
+            accounts_url=organisation.url, extra_fields={"Deals": ("Lead_Source",)},
         )  # fmt: skip
         duckdb_pipeline(workdir, "zoho", "raw_zoho").run(source)
     finally:
         organisation.close()
     duckdb_pipeline(workdir, "finance", "raw_finance").run(finance_exports(str(workdir)))
     duckdb_pipeline(workdir, "plans", "raw_plans").run(plan_files(str(workdir / "plans")))
-    dbt_build(workdir, "zoho")
+    dbt_build(workdir, "zoho", {"crm_pass_through_fields": PASS_THROUGH})
     connection = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
     connection.execute(f"attach '{demo_warehouse / 'warehouse.duckdb'}' as files (read_only)")
     yield connection
@@ -98,3 +108,24 @@ def test_daily_pipeline_snapshots_match_for_deals_zoho_still_has(
         where not opportunities.is_deleted
     """).fetchone()
     assert zoho_snapshots == files_snapshots and zoho_snapshots[0] > 0
+
+
+def test_listed_crm_fields_are_carried_through_to_the_marts(
+    zoho_warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    lead_sources = zoho_warehouse.execute(
+        "select lead_source, count(*) from pipeline.fct_opportunities group by all order by all"
+    ).fetchall()
+    files_lead_sources = zoho_warehouse.execute("""
+        select lead_source, count(*) from files.staging.stg_salesforce__opportunities
+        where not is_deleted group by all order by all
+    """).fetchall()
+    assert lead_sources == files_lead_sources and len(lead_sources) > 2
+    assert zoho_warehouse.execute(
+        "select count(*) from pipeline.fct_opportunities where hubspot_only is not null"
+    ).fetchone() == (0,)
+    mismatched, accounts = zoho_warehouse.execute("""
+        select count(*) filter (where industry_as_listed is distinct from industry), count(*)
+        from core.dim_accounts
+    """).fetchone()
+    assert mismatched == 0 and accounts > 0

@@ -5,6 +5,8 @@
     share one. -#}
 {% macro union_crm_systems(entity) -%}
     {%- set columns = model.columns.keys() | reject('equalto', 'source_system') | list -%}
+    {#- and the extra fields configured for this entity (int_crm_opportunities -> opportunities) -#}
+    {%- set columns = columns + pass_through_fields(entity | replace('int_crm_', '')) | map(attribute='alias') | list -%}
     {%- if execute and not columns -%}
         {{ exceptions.raise_compiler_error(entity ~ ": list the canonical columns in its yml") }}
     {%- endif -%}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from expectations.dbt_vars import deal_types, opportunity_stages
 from expectations.spec import (
     Lookup,
     Rules,
@@ -18,6 +17,7 @@ from expectations.spec import (
     refers_to,
 )
 from ingestion.contracts import SNAKE_CASE, TableContract, required_columns
+from ingestion.dbt_vars import deal_types, opportunity_stages
 from ingestion.finance.tables import FINANCE_TABLES
 from ingestion.hubspot.objects import OWNERS, SEARCHED_OBJECTS
 from ingestion.plans import OPTIONAL_PLAN_TABLES, PLAN_TABLES

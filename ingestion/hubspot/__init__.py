@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from ingestion.contracts import TableContract, contracted_items, text_table, typed_ids
+from ingestion.dbt_vars import pass_through_fields
 from ingestion.hubspot.api import HubSpotApi, Record
 from ingestion.hubspot.objects import DEALS, HISTORY_PROPERTIES, OWNERS, SEARCHED_OBJECTS, CrmObject
 
@@ -185,14 +187,21 @@ def hubspot(
     start_date: str = "2000-01-01",
     page_size: int = 100,
     search_limit: int = 10_000,
+    extra_properties: dict[str, tuple[str, ...]] | None = None,
 ) -> Iterator[DltResource]:
-    """The CRM of the HubSpot portal the private-app token belongs to."""
+    """The CRM of the HubSpot portal the private-app token belongs to. `extra_properties` (object
+    type -> property names) defaults to the fields the dbt var `crm_pass_through_fields` carries
+    through to the marts."""
     api = HubSpotApi(base_url, access_token, page_size, search_limit)
     start_ms = int(datetime.fromisoformat(start_date).replace(tzinfo=UTC).timestamp() * 1000)
+    extra = pass_through_fields("hubspot") if extra_properties is None else extra_properties
     yield owners_resource(api)
     yield pipeline_stages_resource(api)
     for crm_object in SEARCHED_OBJECTS:
-        resource = searched_object(api, crm_object, lookback_seconds * 1000, start_ms)
+        asked = tuple(dict.fromkeys((*crm_object.properties, *extra.get(crm_object.object_type, ()))))
+        resource = searched_object(
+            api, replace(crm_object, properties=asked), lookback_seconds * 1000, start_ms
+        )
         yield resource
         if crm_object is DEALS:
             # Fed by the deals resource: details are read for the deals that changed.

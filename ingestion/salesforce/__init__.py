@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from dlt.extract.resource import DltResource
 
 from ingestion.contracts import TableContract, contracted_items, text_table
+from ingestion.dbt_vars import pass_through_fields
 from ingestion.salesforce.api import SalesforceApi
 from ingestion.salesforce.fields import SOBJECT_FIELDS
 from ingestion.salesforce.objects import CRM_TABLES
@@ -26,16 +27,20 @@ from ingestion.salesforce.objects import CRM_TABLES
 SALESFORCE_TIME = "%Y-%m-%dT%H:%M:%S.%f%z"
 
 
-def soql_since(spec: TableContract, since: str | None, lookback: timedelta) -> str:
+def soql_since(spec: TableContract, fields: tuple[str, ...], since: str | None, lookback: timedelta) -> str:
     """The SOQL for records changed at or after `since` less the lookback (all records without one)."""
-    query = f"SELECT {', '.join(SOBJECT_FIELDS[spec.origin])} FROM {spec.origin}"
+    query = f"SELECT {', '.join(fields)} FROM {spec.origin}"
     if since:
         start = datetime.strptime(since, SALESFORCE_TIME).astimezone(UTC) - lookback
         query += f" WHERE {spec.cursor} >= {start:%Y-%m-%dT%H:%M:%SZ}"
     return f"{query} ORDER BY {spec.cursor}, Id"
 
 
-def sobject_resource(api: SalesforceApi, spec: TableContract, lookback: timedelta) -> DltResource:
+def sobject_resource(
+    api: SalesforceApi, spec: TableContract, lookback: timedelta, extra_fields: tuple[str, ...] = ()
+) -> DltResource:
+    fields = tuple(dict.fromkeys((*SOBJECT_FIELDS[spec.origin], *extra_fields)))
+
     @dlt.resource(**spec.resource_hints())
     def records() -> Iterator[object]:
         # The cursor lives in the resource state, which dlt commits with the load package: a run
@@ -44,8 +49,10 @@ def sobject_resource(api: SalesforceApi, spec: TableContract, lookback: timedelt
         since: str | None = state.get("last_cursor")
         newest = since
         what = f"Salesforce {spec.origin}"
-        for number, page in enumerate(api.query_all(soql_since(spec, since, lookback), what), start=1):
-            text = text_table(page, SOBJECT_FIELDS[spec.origin])
+        for number, page in enumerate(
+            api.query_all(soql_since(spec, fields, since, lookback), what), start=1
+        ):
+            text = text_table(page, fields)
             yield from contracted_items(text, spec, f"{what} queryAll page {number}", first_line=1)
             # Salesforce writes timestamps in one fixed-width format, so text order is time order.
             page_newest = pc.max(text[spec.cursor]).as_py()
@@ -65,8 +72,12 @@ def salesforce(
     client_secret: str | None = dlt.secrets.value,
     api_version: str = "v60.0",
     lookback_seconds: int = 300,
+    extra_fields: dict[str, tuple[str, ...]] | None = None,
 ) -> Iterator[DltResource]:
-    """Every object the warehouse reads, from the org at `instance_url` (or the token's instance)."""
+    """Every object the warehouse reads, from the org at `instance_url` (or the token's instance).
+    `extra_fields` (object -> API names) defaults to the fields the dbt var
+    `crm_pass_through_fields` carries through to the marts."""
     api = SalesforceApi(instance_url, api_version, access_token, token_url, client_id, client_secret)
+    extra = pass_through_fields("salesforce") if extra_fields is None else extra_fields
     for spec in CRM_TABLES:
-        yield sobject_resource(api, spec, timedelta(seconds=lookback_seconds))
+        yield sobject_resource(api, spec, timedelta(seconds=lookback_seconds), extra.get(spec.origin, ()))

@@ -12,6 +12,7 @@ CRM shape.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from ingestion.contracts import TableContract, contracted_items, text_table, typed_ids
+from ingestion.dbt_vars import pass_through_fields
 from ingestion.zoho.api import Record, ZohoApi
 from ingestion.zoho.objects import DEALS, MODIFIED, MODULES, STAGE_HISTORY_FIELDS, USERS, ZohoModule
 
@@ -183,15 +185,20 @@ def zoho(
     api_version: str = "v8",
     lookback_seconds: int = 300,
     page_size: int = 200,
+    extra_fields: dict[str, tuple[str, ...]] | None = None,
 ) -> Iterator[DltResource]:
-    """The CRM of the Zoho organisation the refresh token belongs to."""
+    """The CRM of the Zoho organisation the refresh token belongs to. `extra_fields` (module ->
+    API names) defaults to the fields the dbt var `crm_pass_through_fields` carries through to the
+    marts."""
     api = ZohoApi(accounts_url, client_id, client_secret, refresh_token, api_version, page_size)
     lookback = timedelta(seconds=lookback_seconds)
+    extra = pass_through_fields("zoho") if extra_fields is None else extra_fields
     yield users_resource(api)
     yield deal_stages_resource(api)
     yield deleted_records_resource(api, lookback)
     for zoho_module in MODULES:
-        resource = module_resource(api, zoho_module, lookback)
+        asked = tuple(dict.fromkeys((*zoho_module.fields, *extra.get(zoho_module.module, ()))))
+        resource = module_resource(api, replace(zoho_module, fields=asked), lookback)
         yield resource
         if zoho_module is DEALS:
             # Fed by the deals resource: details are read for the deals that changed.

@@ -99,6 +99,7 @@ class FakeZoho(FakeApi):
                 "Amount": o["Amount"], "Currency": o["CurrencyIsoCode"], "Closing_Date": o["CloseDate"],
                 "Type": DEAL_TYPES[o["Type"]], "Probability": o["Probability"],
                 "Term_Months": o["Term_Months__c"],
+                "Lead_Source": o["LeadSource"],
             }),
         )  # fmt: skip
         for module, sobject, fields in modules:

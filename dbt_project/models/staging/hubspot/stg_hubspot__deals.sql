@@ -26,6 +26,7 @@ renamed as (
         coalesce(archived, false) as is_archived,
         createdate as created_at,
         hs_lastmodifieddate as modified_at
+        {{ pass_through_columns('opportunities', 'hubspot', source('hubspot', 'deals')) }}
     from source
 )
 

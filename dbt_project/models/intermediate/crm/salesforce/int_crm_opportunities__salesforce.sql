@@ -26,6 +26,7 @@ opportunities as (
         is_deleted,
         created_at,
         modified_at
+        {{ pass_through_aliases('opportunities') }}
     from salesforce_opportunities
 )
 

@@ -18,6 +18,7 @@ accounts as (
         owner_id,
         is_deleted,
         created_at
+        {{ pass_through_aliases('accounts') }}
     from zoho_accounts
 )
 

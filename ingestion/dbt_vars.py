@@ -1,0 +1,47 @@
+"""Lists and settings the dbt project owns (its `vars:`), read by the loaders (extra CRM fields to ask
+for) and by the suites that check raw values against them: one list, so changing a stage in
+`dbt_project.yml` cannot leave a check behind."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DBT_PROJECT_FILE = Path(__file__).resolve().parent.parent / "dbt_project" / "dbt_project.yml"
+
+
+@cache
+def dbt_vars() -> dict[str, Any]:
+    return yaml.safe_load(DBT_PROJECT_FILE.read_text())["vars"]
+
+
+def opportunity_stages() -> list[str]:
+    """Every stage the marts know: the pipeline's stages in order, then the won and lost ones."""
+    names = [*dbt_vars()["opportunity_stages"], *dbt_vars()["won_stages"], *dbt_vars()["lost_stages"]]
+    return list(dict.fromkeys(names))
+
+
+def deal_types() -> list[str]:
+    """The deal types the marts report (HubSpot's deal types are mapped onto the same names)."""
+    return list(dict.fromkeys(dbt_vars()["hubspot_deal_types"].values()))
+
+
+# The canonical CRM entities that carry extra fields, and each system's object for them.
+PASS_THROUGH_OBJECTS = {
+    "salesforce": {"opportunities": "Opportunity", "accounts": "Account"},
+    "hubspot": {"opportunities": "deals", "accounts": "companies"},
+    "zoho": {"opportunities": "Deals", "accounts": "Accounts"},
+}
+
+
+def pass_through_fields(system: str) -> dict[str, tuple[str, ...]]:
+    """The extra fields `system`'s loader asks for, by its object name: the API names that the dbt
+    var `crm_pass_through_fields` carries through to the marts."""
+    configured = dbt_vars().get("crm_pass_through_fields") or {}
+    return {
+        crm_object: tuple(field[system] for field in configured.get(entity) or [] if field.get(system))
+        for entity, crm_object in PASS_THROUGH_OBJECTS[system].items()
+    }
