@@ -6,7 +6,8 @@
     lead_source), so the column is found by its name without case and underscores; a field this
     system does not map, or that never loaded, is null.
     canonical entity: `pass_through_aliases(entity, prefix)` renames them to their alias.
-    mart: `pass_through_aliases(entity, prefix, staged=false)` carries the aliases on. -#}
+    mart: `pass_through_aliases(entity, prefix, staged=false)` carries the aliases on.
+    Their call sites carry `-- noqa: LT02`: without extra fields they render an empty line. -#}
 {% macro pass_through_fields(entity) -%}
     {{ return(var('crm_pass_through_fields', {}).get(entity) or []) }}
 {%- endmacro %}

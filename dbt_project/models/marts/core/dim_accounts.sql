@@ -22,7 +22,7 @@ final as (
         owners.user_name as owner_name,
         accounts.is_deleted,
         cast(accounts.created_at as date) as created_date
-        {{ pass_through_aliases('accounts', 'accounts.', staged=false) }}
+        {{ pass_through_aliases('accounts', 'accounts.', staged=false) }}  -- noqa: LT02
     from accounts
     left join users as owners
         on accounts.owner_id = owners.user_id

@@ -65,7 +65,7 @@ final as (
         not opportunities.is_closed as is_open,
         opportunities.is_won,
         opportunities.is_closed and not opportunities.is_won as is_lost
-        {{ pass_through_aliases('opportunities', 'opportunities.', staged=false) }}
+        {{ pass_through_aliases('opportunities', 'opportunities.', staged=false) }}  -- noqa: LT02
     from with_reference_date as opportunities
     left join accounts
         on opportunities.account_id = accounts.account_id

@@ -17,7 +17,7 @@ renamed as (
         coalesce(archived, false) as is_archived,
         createdate as created_at,
         hs_lastmodifieddate as modified_at
-        {{ pass_through_columns('accounts', 'hubspot', source('hubspot', 'companies')) }}
+        {{ pass_through_columns('accounts', 'hubspot', source('hubspot', 'companies')) }}  -- noqa: LT02
     from source
 )
 

@@ -26,7 +26,7 @@ renamed as (
         coalesce(archived, false) as is_archived,
         createdate as created_at,
         hs_lastmodifieddate as modified_at
-        {{ pass_through_columns('opportunities', 'hubspot', source('hubspot', 'deals')) }}
+        {{ pass_through_columns('opportunities', 'hubspot', source('hubspot', 'deals')) }}  -- noqa: LT02
     from source
 )
 

@@ -18,7 +18,7 @@ renamed as (
         coalesce(is_deleted, false) as is_deleted,
         created_date as created_at,
         system_modstamp as modified_at
-        {{ pass_through_columns('accounts', 'salesforce', source('salesforce', 'account')) }}
+        {{ pass_through_columns('accounts', 'salesforce', source('salesforce', 'account')) }}  -- noqa: LT02
     from source
 )
 

@@ -27,7 +27,7 @@ renamed as (
         created_date as created_at,
         created_by_id,
         system_modstamp as modified_at
-        {{ pass_through_columns('opportunities', 'salesforce', source('salesforce', 'opportunity')) }}
+        {{ pass_through_columns('opportunities', 'salesforce', source('salesforce', 'opportunity')) }}  -- noqa: LT02
     from source
 )
 

@@ -23,7 +23,7 @@ renamed as (
         deleted.record_id is not null as is_deleted,
         source.created_time as created_at,
         source.modified_time as modified_at
-        {{ pass_through_columns('accounts', 'zoho', source('zoho', 'accounts'), 'source.') }}
+        {{ pass_through_columns('accounts', 'zoho', source('zoho', 'accounts'), 'source.') }}  -- noqa: LT02
     from source
     left join deleted on source.id = deleted.record_id
 )

@@ -45,7 +45,7 @@ opportunities as (
         deals.is_archived as is_deleted,
         deals.created_at,
         deals.modified_at
-        {{ pass_through_aliases('opportunities', 'deals.') }}
+        {{ pass_through_aliases('opportunities', 'deals.') }}  -- noqa: LT02
     from deals
     left join stages
         on deals.pipeline_id = stages.pipeline_id

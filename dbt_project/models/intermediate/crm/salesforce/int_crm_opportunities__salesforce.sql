@@ -26,7 +26,7 @@ opportunities as (
         is_deleted,
         created_at,
         modified_at
-        {{ pass_through_aliases('opportunities') }}
+        {{ pass_through_aliases('opportunities') }}  -- noqa: LT02
     from salesforce_opportunities
 )
 

@@ -18,7 +18,7 @@ accounts as (
         owner_id,
         is_deleted,
         created_at
-        {{ pass_through_aliases('accounts') }}
+        {{ pass_through_aliases('accounts') }}  -- noqa: LT02
     from zoho_accounts
 )
 

@@ -30,7 +30,7 @@ opportunities as (
         deals.is_deleted,
         deals.created_at,
         deals.modified_at
-        {{ pass_through_aliases('opportunities', 'deals.') }}
+        {{ pass_through_aliases('opportunities', 'deals.') }}  -- noqa: LT02
     from deals
     left join stages
         on deals.stage_name = stages.stage_name
