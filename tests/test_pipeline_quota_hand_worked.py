@@ -168,6 +168,43 @@ def test_attainment_applies_the_split_and_adds_reps_into_teams(marts: duckdb.Duc
     assert attainment("month", date(2025, 6, 1), "rep", "R1")[0] == D("32967.04")
 
 
+def test_attainment_rolls_up_each_managers_chain_as_the_org_was_each_month(
+    marts: duckdb.DuckDBPyConnection,
+) -> None:
+    # R3 reports to M1 until 2025-05-15, then to M2; M1 and M2 report to V1. R3's Q2 quota by
+    # month: April 50,000 x 30/91 = 16,483.52, May x 31/91 = 17,032.97, June the rest 16,483.51.
+    # M1, Q2: R1 (100,000; 35,000) + R2 (80,000; 8,000) + R3's April (16,483.52; 0) = 196,483.52
+    # and 43,000: 21.88 %. M2, Q2: R3's May and June = 33,516.48 and O10's 12,000 (June): 35.80 %.
+    # V1, Q2: everyone, 230,000 and 55,000: 23.91 %. M1, Q1: everyone (R3 still below M1):
+    # 230,000 and O1 10,000 + O12 30,000 = 40,000: 17.39 %.
+    def manager(grain: str, start: date, member: str) -> tuple[Any, ...]:
+        row = _row(
+            marts,
+            "select quota_amount, bookings_credited, attainment_pct, rep_count, member_name "
+            "from quota.fct_quota_attainment "
+            "where period_grain = ? and period_start = ? and attainment_level = 'manager' and member_id = ?",
+            grain, start, member,
+        )  # fmt: skip
+        return tuple(row.values())
+
+    assert manager("quarter", Q2, "M1") == (D("196483.52"), D("43000.00"), D("21.88"), 3, "Max Manager")
+    assert manager("quarter", Q2, "M2") == (D("33516.48"), D("12000.00"), D("35.80"), 1, "Nia Manager")
+    assert manager("quarter", Q2, "V1") == (D("230000.00"), D("55000.00"), D("23.91"), 3, "Val Leader")
+    assert manager("quarter", date(2025, 1, 1), "M1") == (
+        D("230000.00"),
+        D("40000.00"),
+        D("17.39"),
+        3,
+        "Max Manager",
+    )
+    # Reps manage nobody: no manager rows for them.
+    managers = marts.execute(
+        "select distinct member_id from quota.fct_quota_attainment "
+        "where attainment_level = 'manager' order by 1"
+    ).fetchall()
+    assert managers == [("M1",), ("M2",), ("V1",)]
+
+
 def test_forecast_and_distribution(marts: duckdb.DuckDBPyConnection) -> None:
     # R1's open deals closing in Q2 on 06-30: O7 (Commit) 9,000 EUR x 1.25 = 11,250; O6
     # (Best Case, 60 %) 25,000 x 0.6 = 15,000; O5, O8 are Pipeline. Forecast = 35,000 + 11,250 +

@@ -4,7 +4,8 @@ Three reps: R1 and R2 in team T1 (territory TERR1, region NA), R3 in team T2 (TE
 Quotas: R1 100,000, R2 80,000, R3 50,000 USD for each of 2025 Q1 and Q2. EUR converts at 1.10
 from 2024-12-31, 1.20 from 2025-03-31 and 1.25 from 2025-06-30. As of 2025-06-30.
 
-Each opportunity's life is its OpportunityHistory: (day, stage, amount, close date); a change is
+The CRM's org: M1 manages R1, R2 and R3 until R3 moves to M2 on 2025-05-15; M1 and M2 report to
+V1. Each opportunity's life is its OpportunityHistory: (day, stage, amount, close date); a change is
 logged at noon UTC. O6 moves from R2 to R1 on 2025-05-05; O9 is deleted on 2025-04-25; O10 is
 split 60 % R3 / 40 % R2; O7 is in EUR.
 """
@@ -30,6 +31,16 @@ STAGES = {  # probability %, forecast category
     "Closed Lost": (0, "Omitted"),
 }
 REPS = {"R1": "Ada One", "R2": "Bo Two", "R3": "Cy Three"}
+MANAGERS = {"M1": "Max Manager", "M2": "Nia Manager", "V1": "Val Leader"}
+# user: [(from day, manager)]: each change is a new version of the user.
+REPORTS_TO = {
+    "R1": [("2024-01-01", "M1")],
+    "R2": [("2024-01-01", "M1")],
+    "R3": [("2024-01-01", "M1"), ("2025-05-15", "M2")],
+    "M1": [("2024-01-01", "V1")],
+    "M2": [("2024-01-01", "V1")],
+    "V1": [("2024-01-01", None)],
+}
 # id: (owner at creation, currency, history [(day, stage, amount, close date)])
 OPPORTUNITIES: dict[str, tuple[str, str, list[tuple[str, str, int, str]]]] = {
     "O1": ("R1", "USD", [("2025-01-10", "Prospecting", 10000, "2025-02-28"),
@@ -83,10 +94,11 @@ def write_tiny_company(out: Path) -> None:
     _crm(
         "User",
         [
-            {"Id": rep, "Username": rep, "Name": name, "FirstName": name.split()[0],
-             "LastName": name.split()[1], "IsActive": "true", "CreatedDate": _noon("2024-01-01"),
-             "LastModifiedDate": _noon("2024-01-01"), "SystemModstamp": _noon("2024-01-01")}
-            for rep, name in REPS.items()
+            {"Id": user, "Username": user, "Name": name, "FirstName": name.split()[0],
+             "LastName": name.split()[1], "IsActive": "true", "ManagerId": manager,
+             "CreatedDate": _noon("2024-01-01"), "LastModifiedDate": _noon(day), "SystemModstamp": _noon(day)}
+            for user, name in {**REPS, **MANAGERS}.items()
+            for day, manager in REPORTS_TO[user]
         ],
         out,
     )  # fmt: skip

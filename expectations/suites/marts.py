@@ -79,7 +79,7 @@ def _movement(lookup: Lookup) -> Rules:
 def _attainment(lookup: Lookup) -> Rules:
     return [
         *key_rules(("attainment_id",), ("period_grain", "member_id")),
-        *one_of("attainment_level", ["rep", "team", "territory", "region"]),
+        *one_of("attainment_level", ["rep", "team", "territory", "region", "manager"]),
         *non_negative("quota_amount", "bookings_credited"),
         (
             expect(

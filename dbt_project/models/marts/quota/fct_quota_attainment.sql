@@ -1,5 +1,7 @@
 -- Quota attainment per period grain (month, fiscal quarter, fiscal year) × level (rep, team,
--- territory, region) × member, for every period begun by the as-of date. Every figure is a sum
+-- territory, region, manager) × member, for every period begun by the as-of date. A manager's
+-- rows add up every rep below them in the CRM's org (int_rep_manager_chains) as it was at the
+-- end of each month. Every figure is a sum
 -- of rep-months (int_quota_rep_months), so a team is exactly its reps and a quarter exactly its
 -- months. Forecast = bookings + open Commit + probability-weighted open Best Case, from the
 -- pipeline on the day the period is measured (its last day, or the as-of date while it runs),
@@ -17,6 +19,14 @@ periods as (
 
 snapshots as (
     select * from {{ ref('fct_pipeline_snapshots') }}
+),
+
+manager_chains as (
+    select * from {{ ref('int_rep_manager_chains') }}
+),
+
+users as (
+    select * from {{ ref('int_crm_users') }}
 ),
 
 rep_month_periods as (
@@ -68,15 +78,29 @@ units as (
         and rep_month_periods.month_start = open_forecast.month_start
 ),
 
+manager_units as (
+    select
+        units.*,
+        manager_chains.manager_id,
+        managers.user_name as manager_name
+    from units
+    inner join manager_chains
+        on units.rep_id = manager_chains.rep_id
+        and units.month_start = manager_chains.month_start
+    left join users as managers
+        on manager_chains.manager_id = managers.user_id
+),
+
 {% set levels = [
-    ('rep', 'rep_id', 'rep_name'),
-    ('team', 'team_id', 'team_name'),
-    ('territory', 'territory_id', 'territory_name'),
-    ('region', 'region', 'region'),
+    ('rep', 'rep_id', 'rep_name', 'units'),
+    ('team', 'team_id', 'team_name', 'units'),
+    ('territory', 'territory_id', 'territory_name', 'units'),
+    ('region', 'region', 'region', 'units'),
+    ('manager', 'manager_id', 'manager_name', 'manager_units'),
 ] %}
 
 per_level as (
-    {% for level, id_column, name_column in levels %}
+    {% for level, id_column, name_column, relation in levels %}
     select
         period_grain,
         period_start,
@@ -89,7 +113,7 @@ per_level as (
         sum(bookings_credited) as bookings_credited,
         sum(commit_amount) as commit_amount,
         sum(best_case_weighted_amount) as best_case_weighted_amount
-    from units
+    from {{ relation }}
     where {{ id_column }} is not null
     group by period_grain, period_start, period_end, {{ id_column }}
     {% if not loop.last %}union all{% endif %}
