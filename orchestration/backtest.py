@@ -8,10 +8,8 @@ two warehouses are compared over the months asked for. DuckDB warehouses only.
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+from dagster_dbt import DbtCliResource
 
 from ingestion.plans.comp_plans import comp_plan_rows
 from orchestration import settings
+from orchestration.defs.transform.project import DBT_EXECUTABLE
 
 # Newer than any real load id (a unix time), so the candidate is the version in force.
 CANDIDATE_LOAD_ID = "9999999999.0"
@@ -120,15 +120,16 @@ def backtest(candidate: Path, start: date, end: date) -> tuple[PlanCost, PlanCos
             _insert_rows(con, "comp_plan_tiers", tiers)
             _insert_rows(con, "comp_plan_fx_rates", fx_rates)
             _insert_rows(con, "comp_plan_spiffs", spiffs)
-        dbt = Path(sys.executable).parent / "dbt"
-        result = subprocess.run(
-            [str(dbt), "run", "--select", "+fct_commission_lines", "+int_spiff_awards", "--profiles-dir", ".",
-             "--target-path", str(Path(scratch) / "target"), "--log-path", str(Path(scratch) / "logs")],
-            cwd=settings.DBT_PROJECT_DIR, env={**os.environ, "SALESOPS_WAREHOUSE_PATH": str(copy)},
-            capture_output=True, text=True, check=False,
+        # The same dbt as every run, pointed at the copy by its command line.
+        dbt = DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE)
+        rebuild = dbt.cli(
+            ["run", "--select", "+fct_commission_lines +int_spiff_awards",
+             "--vars", json.dumps({"warehouse_path": str(copy)})],
+            target_path=Path(scratch) / "target", raise_on_error=False,
         )  # fmt: skip
-        if result.returncode != 0:
-            raise RuntimeError(f"rebuilding commission with {candidate} failed:\n{result.stdout[-3000:]}")
+        error = rebuild.get_error()
+        if error is not None:
+            raise RuntimeError(f"rebuilding commission with {candidate} failed: {error}")
         return (
             _plan_cost(settings.warehouse_path(), plan_row["plan_id"], start, end),
             _plan_cost(copy, plan_row["plan_id"], start, end),

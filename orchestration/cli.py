@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from datetime import date, datetime
@@ -20,16 +19,10 @@ from typing import IO
 from orchestration import settings
 
 
-def _ensure_dagster_home() -> None:
-    home = os.environ.setdefault("DAGSTER_HOME", str(settings.PROJECT_ROOT / ".dagster_home"))
-    os.makedirs(home, exist_ok=True)
-    shutil.copyfile(settings.PROJECT_ROOT / "dagster.yaml", os.path.join(home, "dagster.yaml"))
-
-
-def _prepare_dbt_manifest() -> None:
+def _prepare_dbt_manifest(as_of_date: str) -> None:
     from orchestration.defs.transform.project import prepare_manifest
 
-    prepare_manifest()
+    prepare_manifest(as_of_date)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,8 +53,7 @@ def _run(
     def say(line: str, stream: IO[str] = out) -> None:
         print(line, file=stream, flush=True)
 
-    # dbt runs in its own folder: hand it absolute paths.
-    os.environ["SALESOPS_WAREHOUSE_PATH"] = str(settings.warehouse_path())
+    as_of_date = os.environ.get("SALESOPS_AS_OF_DATE", "")
     if settings.warehouse_target() == "postgres":
         from orchestration import warehouse
 
@@ -76,30 +68,34 @@ def _run(
 
         written = generate_unless_current(settings.exports_dir(), args.seed, args.as_of, args.scale)
         # The marts report "now" as the demo's as-of date, so its numbers stay reproducible.
-        os.environ["SALESOPS_AS_OF_DATE"] = args.as_of.isoformat()
+        as_of_date = args.as_of.isoformat()
         say(
             f"Demo company (seed {args.seed}, scale {args.scale}, as of {args.as_of}) "
             f"{'written to' if written else 'already current in'} {settings.exports_dir()} "
             f"({time.perf_counter() - started:.0f} s)"
         )
-    _ensure_dagster_home()
-    _prepare_dbt_manifest()
+    _prepare_dbt_manifest(as_of_date)
 
     import dagster as dg
 
+    from orchestration.dagster_home import open_instance
     from orchestration.definitions import defs
     from orchestration.defs.quality.docs import build_quality_docs
     from orchestration.run_progress import run_warnings
     from orchestration.run_recovery import execute_job
     from orchestration.summary import format_summary
 
-    with dg.DagsterInstance.get() as instance:
+    # The day the run reports for reaches every asset and check through its run config.
+    run_config = {"resources": {"reporting_day": {"config": {"as_of_date": as_of_date}}}}
+    with open_instance() as instance:
 
         def notify(line: str) -> None:
             say(line, err)
 
         if log_path is None:
-            result = execute_job(instance, defs.resolve_job_def("full_run"), notify=notify)
+            result = execute_job(
+                instance, defs.resolve_job_def("full_run"), notify=notify, run_config=run_config
+            )
         else:
             from rich.console import Console
 
@@ -112,6 +108,7 @@ def _run(
                     defs.resolve_job_def("full_run"),
                     on_tick=lambda run_id: progress.poll(instance, run_id),
                     notify=notify,
+                    run_config=run_config,
                 )
                 progress.poll(instance, result.run_id)  # the phases that ended after the last tick
             finally:
@@ -180,11 +177,10 @@ def close(args: argparse.Namespace) -> int:
 def backfill(args: argparse.Namespace) -> int:
     """The monthly `compensation/closed_months` partitions from..to as one Dagster run (shown in
     the UI): months close in order, and a month already closed is never rewritten."""
-    import dagster as dg
 
+    from orchestration.dagster_home import open_instance
     from orchestration.definitions import defs
 
-    _ensure_dagster_home()
     tags = {
         "dagster/asset_partition_range_start": args.start.isoformat(),
         "dagster/asset_partition_range_end": args.end.isoformat(),
@@ -194,7 +190,7 @@ def backfill(args: argparse.Namespace) -> int:
     }
     from orchestration.run_recovery import execute_job
 
-    with dg.DagsterInstance.get() as instance:
+    with open_instance() as instance:
         result = execute_job(
             instance, defs.resolve_job_def("close_comp_month"), tags=tags, run_config=run_config
         )
@@ -223,7 +219,6 @@ def payroll(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     from orchestration.status import format_status
 
-    _ensure_dagster_home()
     report = format_status()
     print(report)
     return 1 if "STALE" in report or "[ERROR]" in report else 0

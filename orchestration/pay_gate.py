@@ -8,7 +8,6 @@ a month closes, and the payroll file is read from the published store itself.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from orchestration import warehouse
@@ -53,11 +52,13 @@ def _published_state() -> tuple[str, list[tuple[str, ...]]]:
 
 def failed_checks_of_latest_run() -> list[str]:
     """The blocking checks that failed in the latest full run recorded by the Dagster instance."""
-    if not os.environ.get("DAGSTER_HOME") or not os.path.exists(os.environ["DAGSTER_HOME"]):
-        return []
     import dagster as dg
 
-    with dg.DagsterInstance.get() as instance:
+    from orchestration.dagster_home import dagster_home, open_instance
+
+    if not dagster_home().exists():
+        return []
+    with open_instance() as instance:
         runs = instance.get_runs(dg.RunsFilter(job_name="full_run"), limit=1)
         if not runs:
             return []

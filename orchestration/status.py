@@ -36,10 +36,11 @@ def failed_check_lines(instance: dg.DagsterInstance, graph: object) -> list[str]
 
 
 def format_status() -> str:
+    from orchestration.dagster_home import open_instance
     from orchestration.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    with dg.DagsterInstance.get() as instance:
+    with open_instance() as instance:
         fresh = freshness_lines(instance, graph)
         failed = failed_check_lines(instance, graph)
     return "\n".join(

@@ -36,7 +36,10 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     os.environ["SALESOPS_PII_SALT"] = SESSION_PII_SALT  # a secret the tests look for in files
     os.environ.update(SESSION_FAKE_SECRETS)  # API secrets in the environment, as in production
     os.environ["DAGSTER_HOME"] = str(data_dir / "dagster_home")
-    os.environ.pop("SALESOPS_WAREHOUSE_PATH", None)
+    # The session's settings, as a data engineer exports them: later tests start dbt and Dagster
+    # processes of their own on this warehouse and this day.
+    os.environ["SALESOPS_WAREHOUSE_PATH"] = str(data_dir / "warehouse.duckdb")
+    os.environ["SALESOPS_AS_OF_DATE"] = SESSION_AS_OF.isoformat()
     from orchestration.cli import main
 
     exit_code = main(["run", "--scale", SESSION_SCALE, "--as-of", SESSION_AS_OF.isoformat()])

@@ -27,6 +27,7 @@ from orchestration.defs.quality.warehouse_reader import (
     suite_query,
     validated_columns,
 )
+from orchestration.defs.resources import ReportingDay
 from orchestration.memory import release_freed_memory
 from orchestration.warehouse_lock import warehouse_turn
 
@@ -54,7 +55,9 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
         ],
         pool=settings.WAREHOUSE_POOL,
     )
-    def check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
+    def check(
+        context: dg.AssetCheckExecutionContext, reporting_day: ReportingDay
+    ) -> Iterator[dg.AssetCheckResult]:
         previous = last_good_row_count(context.instance, blocking_key)
         with warehouse_turn(context.log.info), warehouse.one_connection():
             rules = run_rules(spec, functools.cache(distinct_values), previous)
@@ -64,7 +67,7 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
             query = suite_query(spec, refs, present, columns)
             fixed_rules = [rule for rule in rules if not is_row_count_rule(rule)]
             # Only the recency rule reads the day: other suites' outcomes do not change with it.
-            day = settings.as_of_date() if spec.recency_column else None
+            day = reporting_day.day() if spec.recency_column else None
             fingerprint = suite_fingerprint(spec, query, columns, refs, present, fixed_rules, day)
             reused = reused_results(context.instance, [blocking_key, warning_key], fingerprint, rules)
             if reused is not None:
@@ -72,7 +75,7 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
                 yield from reused
                 return
             rows = read_suite_rows(spec, query)
-        validation = validate(spec, rows, rules, settings.quality_dir(), settings.as_of_date())
+        validation = validate(spec, rows, rules, settings.quality_dir(), reporting_day.day())
         del rows
         release_freed_memory()
         for result in to_check_results(validation, blocking_key, warning_key):

@@ -6,7 +6,6 @@ the events from the first mart on (dbt tests' results included, in their order) 
 build ends; the staging models before them show as they finish.
 """
 
-import os
 import shutil
 from collections.abc import Iterator
 from functools import cached_property
@@ -20,6 +19,7 @@ from packaging import version
 
 from orchestration import settings
 from orchestration.defs.previous_results import previous_check_results, previous_metadata
+from orchestration.defs.resources import ReportingDay, default_reporting_day
 from orchestration.defs.transform.build_key import (
     build_inputs,
     changed_inputs,
@@ -29,6 +29,7 @@ from orchestration.defs.transform.build_key import (
 from orchestration.defs.transform.project import (
     DBT_EXECUTABLE,
     dbt_project,
+    dbt_vars,
     record_unit_tests_passed,
     unit_tests_passed,
 )
@@ -42,7 +43,10 @@ MART_SCHEMAS = {schema for store in STORES for schema in store.mart_schemas}
 
 # Where setpriv exists (Linux), dbt starts through a wrapper that ties its life to this process.
 DBT_LAUNCHER = settings.PROJECT_ROOT / "orchestration" / "bin" / "dbt"
-DBT_COMMAND = str(DBT_LAUNCHER) if shutil.which("setpriv") else DBT_EXECUTABLE
+# The launcher takes the real dbt as its first argument (dagster-dbt puts global flags there).
+DBT_COMMAND, DBT_LAUNCH_ARGUMENTS = (
+    (str(DBT_LAUNCHER), [DBT_EXECUTABLE]) if shutil.which("setpriv") else (DBT_EXECUTABLE, [])
+)
 
 
 @dbt_assets(
@@ -50,16 +54,20 @@ DBT_COMMAND = str(DBT_LAUNCHER) if shutil.which("setpriv") else DBT_EXECUTABLE
     dagster_dbt_translator=WarehouseDbtTranslator(),
     pool=settings.WAREHOUSE_POOL,
 )
-def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    os.environ.setdefault("SALESOPS_DBT_EXECUTABLE", DBT_EXECUTABLE)  # read by the launcher
+def warehouse_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, reporting_day: ReportingDay
+) -> Iterator:
     with warehouse_turn(context.log.info):
-        yield from build_what_changed(context, dbt)
+        yield from build_what_changed(context, dbt, reporting_day)
 
 
-def build_what_changed(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
+def build_what_changed(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, reporting_day: ReportingDay
+) -> Iterator:
     selection = [key.to_user_string() for key in context.selected_asset_keys]
     stamp = stamp_path()
-    inputs = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS)
+    day = reporting_day.day()
+    inputs = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS, day)
     changed = changed_inputs(stamp, inputs)
     if not changed:
         context.log.info(
@@ -74,10 +82,11 @@ def build_what_changed(context: dg.AssetExecutionContext, dbt: DbtCliResource) -
     with_units = not unit_tests_passed()
     arguments = ["build"] if with_units else ["build", "--exclude-resource-type", "unit_test"]
     stamp.unlink(missing_ok=True)
-    yield from build(context, dbt, arguments)
+    yield from build(context, dbt, [*arguments, *dbt_vars(reporting_day.as_of_date)])
     if with_units:
         record_unit_tests_passed()
-    record_build(stamp, build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS), context.run_id)
+    after = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS, day)
+    record_build(stamp, after, context.run_id)
 
 
 def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, arguments: list[str]) -> Iterator:
@@ -154,5 +163,11 @@ class LocalDbtCliResource(DbtCliResource):
 
 defs = dg.Definitions(
     assets=[warehouse_dbt_assets],
-    resources={"dbt": LocalDbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_COMMAND)},
+    resources={
+        # The day the marts report for (run config may set it); the checks read it too.
+        "reporting_day": default_reporting_day(),
+        "dbt": LocalDbtCliResource(
+            project_dir=dbt_project(), dbt_executable=DBT_COMMAND, global_config_flags=DBT_LAUNCH_ARGUMENTS
+        )
+    },
 )

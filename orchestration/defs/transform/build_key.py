@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from orchestration import settings, warehouse
@@ -37,13 +38,17 @@ def _relations(manifest: dict, mart_schemas: set[str]) -> tuple[set[tuple[str, s
     return sources, marts
 
 
-def build_inputs(manifest_path: Path, selection: Iterable[str], mart_schemas: set[str]) -> dict[str, str]:
+def build_inputs(
+    manifest_path: Path, selection: Iterable[str], mart_schemas: set[str], as_of: date
+) -> dict[str, str]:
     """What a build depends on and what it left, each with a fingerprint."""
     with warehouse.one_connection():
-        return _inputs(manifest_path, selection, mart_schemas)
+        return _inputs(manifest_path, selection, mart_schemas, as_of)
 
 
-def _inputs(manifest_path: Path, selection: Iterable[str], mart_schemas: set[str]) -> dict[str, str]:
+def _inputs(
+    manifest_path: Path, selection: Iterable[str], mart_schemas: set[str], as_of: date
+) -> dict[str, str]:
     manifest = json.loads(manifest_path.read_text())
     sources, marts = _relations(manifest, mart_schemas)
     relations = sorted(sources | marts)
@@ -52,7 +57,7 @@ def _inputs(manifest_path: Path, selection: Iterable[str], mart_schemas: set[str
     project = parsed_from.read_bytes() if parsed_from.exists() else manifest_path.read_bytes()
     inputs = {
         "dbt project": hashlib.sha256(project).hexdigest(),
-        "as-of date": str(settings.as_of_date()),
+        "as-of date": str(as_of),
         "target": settings.warehouse_target(),
         "selection": hashlib.sha256("|".join(sorted(selection)).encode()).hexdigest(),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -26,9 +27,17 @@ DBT_EXECUTABLE = (
 
 @cache
 def dbt_project() -> DbtProject:
-    project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
-    project.prepare_if_dev()
-    return project
+    return DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
+
+
+def dbt_vars(as_of_date: str) -> list[str]:
+    """What dbt is told on its command line (never through the environment): the DuckDB file
+    (profiles.yml reads the var; dbt runs in its own folder, so the path is absolute) and the
+    as-of date, when the run sets one."""
+    values = {"warehouse_path": str(settings.warehouse_path())}
+    if as_of_date:
+        values["as_of_date"] = as_of_date
+    return ["--vars", json.dumps(values)]
 
 
 # Settings that change which models exist (`enabled:`) or the target dbt parses for.
@@ -81,9 +90,10 @@ def record_unit_tests_passed(target_dir: Path | None = None) -> None:
         (_target_dir(target_dir) / "unit_tests_passed.key").write_text(parsed.read_text())
 
 
-def prepare_manifest() -> None:
+def prepare_manifest(as_of_date: str) -> None:
     """`dbt parse`, unless the manifest was already parsed from these files and settings: a parse
-    costs half a minute before every run otherwise."""
+    costs half a minute before every run otherwise. It parses with the vars the run's builds
+    pass, so they can parse partially."""
     project = dbt_project()
     stamp = project.manifest_path.with_name("manifest.key")
     key = manifest_key()
@@ -94,5 +104,5 @@ def prepare_manifest() -> None:
         if project.manifest_path.exists() and stamp.exists() and stamp.read_text() == key:
             return
         dbt = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
-        dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        dbt.cli(["parse", "--quiet", *dbt_vars(as_of_date)], target_path=project.target_path).wait()
         stamp.write_text(key)
