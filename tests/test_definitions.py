@@ -103,9 +103,9 @@ def test_unit_tests_run_again_only_when_the_manifest_changes(tmp_path: Path) -> 
     from orchestration.defs.transform.project import record_unit_tests_passed, unit_tests_passed
 
     assert not unit_tests_passed(tmp_path)  # never parsed
-    (tmp_path / "manifest.key").write_text("code v1")
+    (tmp_path / "code.key").write_text("code v1")
     assert not unit_tests_passed(tmp_path)  # parsed, never passed
     record_unit_tests_passed(tmp_path)
     assert unit_tests_passed(tmp_path)  # another data folder, same code: not again
-    (tmp_path / "manifest.key").write_text("code v2")
+    (tmp_path / "code.key").write_text("code v2")
     assert not unit_tests_passed(tmp_path)

@@ -30,6 +30,7 @@ from orchestration.defs.transform.project import (
     DBT_EXECUTABLE,
     dbt_project,
     dbt_vars,
+    prepare_manifest,
     record_unit_tests_passed,
     unit_tests_passed,
 )
@@ -47,6 +48,11 @@ DBT_LAUNCHER = settings.PROJECT_ROOT / "orchestration" / "bin" / "dbt"
 DBT_COMMAND, DBT_LAUNCH_ARGUMENTS = (
     (str(DBT_LAUNCHER), [DBT_EXECUTABLE]) if shutil.which("setpriv") else (DBT_EXECUTABLE, [])
 )
+
+
+# `dagster dev` on a checkout no run has prepared: parse first (a run prepares its own).
+if not dbt_project().manifest_path.exists():
+    prepare_manifest(default_reporting_day().as_of_date)
 
 
 @dbt_assets(
@@ -168,6 +174,6 @@ defs = dg.Definitions(
         "reporting_day": default_reporting_day(),
         "dbt": LocalDbtCliResource(
             project_dir=dbt_project(), dbt_executable=DBT_COMMAND, global_config_flags=DBT_LAUNCH_ARGUMENTS
-        )
+        ),
     },
 )

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -76,33 +77,47 @@ def _target_dir(target_dir: Path | None) -> Path:
 
 
 def unit_tests_passed(target_dir: Path | None = None) -> bool:
-    """Whether dbt's unit tests passed for this manifest (the project's code, settings and dbt)
-    in some build of this checkout: they read fixed rows, never the warehouse, so a new data folder
-    or new data cannot change their outcome."""
+    """Whether dbt's unit tests passed for this code (the project's files, settings and dbt) in
+    some build of this checkout: they read fixed rows, never the warehouse, so a new data folder,
+    as-of date or new data cannot change their outcome."""
     folder = _target_dir(target_dir)
-    parsed, stamp = folder / "manifest.key", folder / "unit_tests_passed.key"
+    parsed, stamp = folder / "code.key", folder / "unit_tests_passed.key"
     return parsed.exists() and stamp.exists() and stamp.read_text() == parsed.read_text()
 
 
 def record_unit_tests_passed(target_dir: Path | None = None) -> None:
-    parsed = _target_dir(target_dir) / "manifest.key"
+    parsed = _target_dir(target_dir) / "code.key"
     if parsed.exists():
         (_target_dir(target_dir) / "unit_tests_passed.key").write_text(parsed.read_text())
 
 
 def prepare_manifest(as_of_date: str) -> None:
-    """`dbt parse`, unless the manifest was already parsed from these files and settings: a parse
-    costs half a minute before every run otherwise. It parses with the vars the run's builds
-    pass, so they can parse partially."""
+    """`dbt parse`, unless the manifest was already parsed from these files, settings and vars:
+    a parse costs seconds before every run otherwise. It parses with the vars the run's builds
+    pass (the warehouse file, the as-of date), so that they parse partially."""
     project = dbt_project()
-    stamp = project.manifest_path.with_name("manifest.key")
-    key = manifest_key()
-    stamp.parent.mkdir(parents=True, exist_ok=True)
+    target = project.project_dir / project.target_path
+    code = manifest_key()
+    vars_arguments = dbt_vars(as_of_date)
+    key = hashlib.sha256(f"{code}\0{vars_arguments[-1]}".encode()).hexdigest()
+    target.mkdir(parents=True, exist_ok=True)
     # Runs started together parse one at a time: the second finds the manifest current.
-    with open(stamp.with_name(".parse.lock"), "w") as lock:
+    with open(target / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = target / "manifest.key"
         if project.manifest_path.exists() and stamp.exists() and stamp.read_text() == key:
             return
-        dbt = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
-        dbt.cli(["parse", "--quiet", *dbt_vars(as_of_date)], target_path=project.target_path).wait()
+        # Parsed aside, then swapped in: a process loading the manifest meanwhile reads a whole one.
+        with tempfile.TemporaryDirectory(dir=target, prefix=".parse_") as scratch:
+            if (target / "partial_parse.msgpack").exists():  # what did not change parses no more
+                shutil.copy(target / "partial_parse.msgpack", scratch)
+            dbt = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
+            dbt.cli(["parse", "--quiet", *vars_arguments], target_path=Path(scratch)).wait()
+            for name in PARSE_OUTPUTS:
+                if (Path(scratch) / name).exists():
+                    os.replace(Path(scratch) / name, target / name)
         stamp.write_text(key)
+        (target / "code.key").write_text(code)
+
+
+PARSE_OUTPUTS = ("manifest.json", "semantic_manifest.json", "partial_parse.msgpack")
