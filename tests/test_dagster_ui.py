@@ -4,6 +4,7 @@ test artifact (tests/artifacts/)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -72,6 +73,7 @@ def webserver(demo_warehouse: Path) -> Iterator[str]:
 
 
 def test_a_marts_page_shows_its_quality_and_freshness_checks(chromium: str, webserver: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -80,9 +82,10 @@ def test_a_marts_page_shows_its_quality_and_freshness_checks(chromium: str, webs
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{webserver}/assets/pipeline/fct_opportunities?view=checks", timeout=120_000)
         page.get_by_text("fct_opportunities_expectations").first.wait_for(timeout=120_000)
-        skip = page.get_by_role("button", name="Skip")  # the first-visit newsletter dialog
-        if skip.count():
-            skip.first.click()
+        # The first-visit newsletter dialog opens a moment after the page: wait for it a little.
+        skip = page.get_by_role("button", name="Skip")
+        with contextlib.suppress(PlaywrightTimeout):
+            skip.first.click(timeout=5_000)
         page.get_by_text("fct_opportunities_expectations").first.click()
         page.get_by_text("rows_validated").first.wait_for(timeout=60_000)
         page.wait_for_timeout(1000)

@@ -53,7 +53,7 @@ def _inputs(
     sources, marts = _relations(manifest, mart_schemas)
     relations = sorted(sources | marts)
     present = set(warehouse.existing_tables(tuple({schema for schema, _ in relations})))
-    parsed_from = manifest_path.with_name("manifest.key")
+    parsed_from = manifest_path.with_name("code.key")
     project = parsed_from.read_bytes() if parsed_from.exists() else manifest_path.read_bytes()
     inputs = {
         "dbt project": hashlib.sha256(project).hexdigest(),
