@@ -271,6 +271,24 @@ def test_sales_metrics_of_q2(marts: duckdb.DuckDBPyConnection) -> None:
     # Team T1 in Q2: won O3 (R1); R2 closed nothing -> 1 won, 0 lost.
     t1 = metrics("team", "T1")
     assert (t1["won_deal_count"], t1["lost_deal_count"], t1["won_amount"]) == (1, 0, D("35000.00"))
+    # Managers (R3 below M1 until 2025-05-15, then M2; M1 and M2 below V1). M1's Q2 closed deals
+    # are R1's O3 (won 35,000 in May); R3's O10 (won 06-10) and O11 (lost 06-01) close under M2.
+    # Open on 06-30: R1's five deals (141,250), under M1 and V1. Slippage: R1's O4, 40,000. M1's
+    # quota and credited bookings are its attainment's: 196,483.52 and 43,000.
+    m1 = metrics("manager", "M1")
+    assert (m1["won_deal_count"], m1["lost_deal_count"], m1["won_amount"]) == (1, 0, D("35000.00"))
+    assert (m1["open_deal_count"], m1["open_pipeline_amount"], m1["slipped_amount"]) == (
+        5, D("141250.00"), D("40000.00"),
+    )  # fmt: skip
+    assert (m1["quota_amount"], m1["bookings_credited"]) == (D("196483.52"), D("43000.00"))
+    m2 = metrics("manager", "M2")
+    assert (m2["won_deal_count"], m2["lost_deal_count"], m2["won_amount"], m2["win_rate_by_count_pct"]) == (
+        1, 1, D("20000.00"), D("50.00"),
+    )  # fmt: skip
+    assert (m2["open_deal_count"], m2["slipped_amount"]) == (0, D("0.00"))
+    v1 = metrics("manager", "V1")
+    assert (v1["won_deal_count"], v1["lost_deal_count"], v1["won_amount"]) == (2, 1, D("55000.00"))
+    assert (v1["open_pipeline_amount"], v1["slipped_amount"]) == (D("141250.00"), D("40000.00"))
 
 
 def test_incremental_facts_built_in_two_steps_equal_a_full_refresh(

@@ -1,4 +1,6 @@
--- Sales metrics per period grain (month, fiscal quarter, fiscal year) × level (rep, team, region) × member.
+-- Sales metrics per period grain (month, fiscal quarter, fiscal year) × level (rep, team, region,
+-- manager) × member. A manager's rows add up the reps below them in the CRM's org as it was at the
+-- end of the month of each close date (closed deals) or measuring day (pipeline, slippage).
 -- Closed deals count in the period of their close date, with the owner's team at close; open
 -- pipeline is the pipeline on the day the period is measured (its last day, or the as-of date
 -- while it runs), with the owner's team that day. Definitions: see the column docs and the
@@ -56,7 +58,11 @@ snapshots as (
 
 attainment as (
     select * from {{ ref('fct_quota_attainment') }}
-    where attainment_level in ('rep', 'team', 'region')
+    where attainment_level in ('rep', 'team', 'region', 'manager')
+),
+
+manager_chains as (
+    select * from {{ ref('int_user_manager_chains') }}
 ),
 
 movement as (
@@ -78,8 +84,22 @@ upcoming_quotas as (
         on upcoming_quarter_with_quotas.period_start = rep_months.quarter_start
     where rep_months.{{ column }} is not null
     group by upcoming_quarter_with_quotas.period_grain, upcoming_quarter_with_quotas.period_start, rep_months.{{ column }}
-    {% if not loop.last %}union all{% endif %}
+    union all
     {% endfor %}
+    select
+        upcoming_quarter_with_quotas.period_grain,
+        upcoming_quarter_with_quotas.period_start,
+        'manager' as metric_level,
+        manager_chains.manager_id as member_id,
+        sum(rep_months.quota_amount) as quota_amount,
+        cast(0 as decimal(18, 2)) as bookings_credited
+    from upcoming_quarter_with_quotas
+    inner join rep_months
+        on upcoming_quarter_with_quotas.period_start = rep_months.quarter_start
+    inner join manager_chains
+        on rep_months.rep_id = manager_chains.user_id
+        and rep_months.month_start = manager_chains.month_start
+    group by upcoming_quarter_with_quotas.period_grain, upcoming_quarter_with_quotas.period_start, manager_chains.manager_id
 ),
 
 quotas as (
@@ -102,10 +122,37 @@ quotas as (
     from upcoming_quotas
 ),
 
-{% set levels = [('rep', 'owner_id'), ('team', 'team_id'), ('region', 'region')] %}
+-- Each closed deal and each measured open deal once per manager above its owner that month.
+closed_by_manager as (
+    select
+        opportunities.*,
+        manager_chains.manager_id
+    from opportunities
+    inner join manager_chains
+        on opportunities.owner_id = manager_chains.user_id
+        and opportunities.close_date between manager_chains.month_start and manager_chains.month_end
+),
+
+measured_by_manager as (
+    select
+        snapshots.*,
+        manager_chains.manager_id
+    from snapshots
+    inner join manager_chains
+        on snapshots.owner_id = manager_chains.user_id
+        and snapshots.snapshot_date between manager_chains.month_start and manager_chains.month_end
+    where snapshots.snapshot_date in (select periods.measured_on from periods)
+),
+
+{% set levels = [
+    ('rep', 'owner_id', 'opportunities', 'snapshots'),
+    ('team', 'team_id', 'opportunities', 'snapshots'),
+    ('region', 'region', 'opportunities', 'snapshots'),
+    ('manager', 'manager_id', 'closed_by_manager', 'measured_by_manager'),
+] %}
 
 closed_deals as (
-    {% for level, column in levels %}
+    {% for level, column, closed, _ in levels %}
     select
         periods.period_grain,
         periods.period_start,
@@ -117,7 +164,7 @@ closed_deals as (
         sum(case when opportunities.is_lost then opportunities.amount_reporting else 0 end) as lost_amount,
         sum(case when opportunities.is_won then opportunities.age_days else 0 end) as won_cycle_days
     from periods
-    inner join opportunities
+    inner join {{ closed }} as opportunities
         on opportunities.close_date between periods.period_start and periods.measured_on
     where opportunities.{{ column }} is not null
     group by periods.period_grain, periods.period_start, opportunities.{{ column }}
@@ -126,7 +173,7 @@ closed_deals as (
 ),
 
 open_pipeline as (
-    {% for level, column in levels %}
+    {% for level, column, _, measured in levels %}
     select
         periods.period_grain,
         periods.period_start,
@@ -142,7 +189,7 @@ open_pipeline as (
             end
         ) as pipeline_due_in_period_amount
     from periods
-    inner join snapshots
+    inner join {{ measured }} as snapshots
         on periods.measured_on = snapshots.snapshot_date
     where snapshots.{{ column }} is not null
     group by periods.period_grain, periods.period_start, snapshots.{{ column }}
@@ -163,8 +210,24 @@ slippage as (
         and pipeline_scope = 'closing_in_period'
         and {{ column }} is not null
     group by period_grain, period_start, {{ column }}
-    {% if not loop.last %}union all{% endif %}
+    union all
     {% endfor %}
+    select
+        movement.period_grain,
+        movement.period_start,
+        'manager' as metric_level,
+        manager_chains.manager_id as member_id,
+        sum(movement.pushed_out) as slipped_amount
+    from movement
+    inner join periods
+        on movement.period_grain = periods.period_grain
+        and movement.period_start = periods.period_start
+    inner join manager_chains
+        on movement.rep_id = manager_chains.user_id
+        and periods.measured_on between manager_chains.month_start and manager_chains.month_end
+    where movement.period_grain in ('month', 'quarter', 'year')
+        and movement.pipeline_scope = 'closing_in_period'
+    group by movement.period_grain, movement.period_start, manager_chains.manager_id
 ),
 
 member_periods as (

@@ -1,6 +1,6 @@
 -- Quota attainment per period grain (month, fiscal quarter, fiscal year) × level (rep, team,
 -- territory, region, manager) × member, for every period begun by the as-of date. A manager's
--- rows add up every rep below them in the CRM's org (int_rep_manager_chains) as it was at the
+-- rows add up every rep below them in the CRM's org (int_user_manager_chains) as it was at the
 -- end of each month. Every figure is a sum
 -- of rep-months (int_quota_rep_months), so a team is exactly its reps and a quarter exactly its
 -- months. Forecast = bookings + open Commit + probability-weighted open Best Case, from the
@@ -22,7 +22,7 @@ snapshots as (
 ),
 
 manager_chains as (
-    select * from {{ ref('int_rep_manager_chains') }}
+    select * from {{ ref('int_user_manager_chains') }}
 ),
 
 users as (
@@ -85,7 +85,7 @@ manager_units as (
         managers.user_name as manager_name
     from units
     inner join manager_chains
-        on units.rep_id = manager_chains.rep_id
+        on units.rep_id = manager_chains.user_id
         and units.month_start = manager_chains.month_start
     left join users as managers
         on manager_chains.manager_id = managers.user_id
