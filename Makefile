@@ -37,7 +37,7 @@ browser:
 LINT_SQL = SALESOPS_WAREHOUSE_PATH=:memory: $(UV) run sqlfluff lint --processes 2
 lint: install
 	$(UV) run ruff check .
-	DBT_TARGET_PATH=target/lint $(LINT_SQL) dbt_project/models
+	DBT_TARGET_PATH=target/lint $(LINT_SQL) dbt_project/models dbt_project/tests
 	DBT_TARGET_PATH=target/lint_other_crms SALESOPS_CRM_SOURCE=hubspot,zoho $(LINT_SQL) \
 		dbt_project/models/staging/hubspot dbt_project/models/staging/zoho dbt_project/models/intermediate/crm
 

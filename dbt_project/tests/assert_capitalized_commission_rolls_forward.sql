@@ -14,6 +14,6 @@ accruals as (
 select *
 from accruals
 where capitalized_opening_amount + capitalized_amount - amortized_amount - written_off_amount
-        <> capitalized_closing_amount
+    <> capitalized_closing_amount
     or capitalized_opening_amount <> coalesce(previous_closing_amount, 0)
     or capitalized_closing_amount < 0

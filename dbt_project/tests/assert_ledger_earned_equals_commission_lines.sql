@@ -5,42 +5,96 @@
 with
 
 lines as (
-    select user_id, commission_month as month_start, commission_amount
+    select
+        user_id,
+        commission_month as month_start,
+        commission_amount
     from {{ ref('fct_commission_lines') }}
 ),
 
 earned as (
-    select user_id, coalesce(adjusts_month, ledger_month) as month_start, ledger_month, amount
+    select
+        user_id,
+        coalesce(adjusts_month, ledger_month) as month_start,
+        ledger_month,
+        amount
     from {{ ref('fct_payout_ledger') }}
     where entry_type = 'earned' or adjusted_entry_type = 'earned'
 ),
 
 month_status as (
-    select * from {{ ref('int_comp_month_status') }}
+    -- one row, even before any month was closed
+    select coalesce(max(last_closed_month), cast('1900-01-01' as date)) as last_closed_month
+    from {{ ref('int_comp_month_status') }}
+),
+
+lines_per_rep as (
+    select
+        user_id,
+        sum(commission_amount) as amount
+    from lines
+    group by user_id
+),
+
+earned_per_rep as (
+    select
+        user_id,
+        sum(amount) as amount
+    from earned
+    group by user_id
+),
+
+lines_per_open_month as (
+    select
+        lines.user_id,
+        lines.month_start,
+        sum(lines.commission_amount) as amount
+    from lines
+    cross join month_status
+    where lines.month_start > month_status.last_closed_month
+    group by lines.user_id, lines.month_start
+),
+
+earned_per_open_month as (
+    select
+        earned.user_id,
+        earned.month_start,
+        sum(earned.amount) as amount
+    from earned
+    cross join month_status
+    where earned.month_start > month_status.last_closed_month
+    group by earned.user_id, earned.month_start
 ),
 
 per_rep as (
-    select coalesce(l.user_id, e.user_id) as user_id, 'all months' as scope, l.amount as lines_amount, e.amount as ledger_amount
-    from (select user_id, sum(commission_amount) as amount from lines group by user_id) as l
-    full outer join (select user_id, sum(amount) as amount from earned group by user_id) as e
-        on l.user_id = e.user_id
+    select
+        coalesce(lines_per_rep.user_id, earned_per_rep.user_id) as user_id,
+        'all months' as scope,
+        lines_per_rep.amount as lines_amount,
+        earned_per_rep.amount as ledger_amount
+    from lines_per_rep
+    full outer join earned_per_rep
+        on lines_per_rep.user_id = earned_per_rep.user_id
 ),
 
 per_open_month as (
-    select coalesce(l.user_id, e.user_id) as user_id, 'open month' as scope, l.amount as lines_amount, e.amount as ledger_amount
-    from (
-        select user_id, month_start, sum(commission_amount) as amount from lines
-        where month_start > coalesce((select last_closed_month from month_status), cast('1900-01-01' as date))
-        group by user_id, month_start
-    ) as l
-    full outer join (
-        select user_id, month_start, sum(amount) as amount from earned
-        where month_start > coalesce((select last_closed_month from month_status), cast('1900-01-01' as date))
-        group by user_id, month_start
-    ) as e
-        on l.user_id = e.user_id and l.month_start = e.month_start
+    select
+        coalesce(lines_per_open_month.user_id, earned_per_open_month.user_id) as user_id,
+        'open month' as scope,
+        lines_per_open_month.amount as lines_amount,
+        earned_per_open_month.amount as ledger_amount
+    from lines_per_open_month
+    full outer join earned_per_open_month
+        on lines_per_open_month.user_id = earned_per_open_month.user_id
+        and lines_per_open_month.month_start = earned_per_open_month.month_start
+),
+
+mismatches as (
+    select * from per_rep
+    where coalesce(lines_amount, 0) <> coalesce(ledger_amount, 0)
+    union all
+    select * from per_open_month
+    where coalesce(lines_amount, 0) <> coalesce(ledger_amount, 0)
 )
 
-select * from per_rep where coalesce(lines_amount, 0) <> coalesce(ledger_amount, 0)
-union all
-select * from per_open_month where coalesce(lines_amount, 0) <> coalesce(ledger_amount, 0)
+select * from mismatches

@@ -19,10 +19,12 @@ bridge_sums as (
         period_grain,
         period_start,
         pipeline_scope,
-        rep_id,
-        {% for bucket in inflows + outflows %}
-        {{ '-1 * ' if bucket in outflows }}sum(case when movement_bucket = '{{ bucket }}' then movement_amount else 0 end) as {{ bucket }}{{ ',' if not loop.last }}
-        {% endfor %}
+        {%- for bucket in inflows + outflows %}
+        {{ '-1 * ' if bucket in outflows }}sum(
+            case when movement_bucket = '{{ bucket }}' then movement_amount else 0 end
+        ) as {{ bucket }},
+        {%- endfor %}
+        rep_id
     from bridge
     group by period_grain, period_start, pipeline_scope, rep_id
 )
@@ -35,6 +37,7 @@ left join bridge_sums
     and movement.pipeline_scope = bridge_sums.pipeline_scope
     and movement.rep_id = bridge_sums.rep_id
 where
-    {% for bucket in inflows + outflows %}
-    movement.{{ bucket }} <> coalesce(bridge_sums.{{ bucket }}, 0){{ ' or' if not loop.last }}
-    {% endfor %}
+    false
+    {%- for bucket in inflows + outflows %}
+    or movement.{{ bucket }} <> coalesce(bridge_sums.{{ bucket }}, 0)
+    {%- endfor %}

@@ -26,7 +26,7 @@ quarters as (
     from metrics
     inner join calendar as quarter_periods
         on quarter_periods.period_grain = 'quarter'
-        and quarter_periods.period_start = metrics.period_start
+        and metrics.period_start = quarter_periods.period_start
     inner join calendar as years
         on years.period_grain = 'year'
         and quarter_periods.period_start between years.period_start and years.period_end

@@ -8,12 +8,18 @@ statements as (
 ),
 
 ledger_months as (
-    select user_id, ledger_month, currency_code, sum(amount) as ledger_amount
+    select
+        user_id,
+        ledger_month,
+        currency_code,
+        sum(amount) as ledger_amount
     from {{ ref('fct_payout_ledger') }}
     group by user_id, ledger_month, currency_code
 )
 
-select *
+select
+    ledger_months.*,
+    statements.*
 from ledger_months
 full outer join statements
     on ledger_months.user_id = statements.user_id

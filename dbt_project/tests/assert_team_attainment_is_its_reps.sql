@@ -12,7 +12,12 @@ rep_months as (
 ),
 
 team_totals as (
-    select period_grain, period_start, member_id as team_id, quota_amount, bookings_credited
+    select
+        period_grain,
+        period_start,
+        member_id as team_id,
+        quota_amount,
+        bookings_credited
     from attainment
     where attainment_level = 'team'
 ),
