@@ -78,12 +78,17 @@ class SuiteSpec:
         return f"{self.table}_warnings"
 
 
+def required_fields(*columns: str) -> Rules:
+    """Fields a row is of no use without: present, blocking."""
+    return [(expect("ExpectColumnValuesToNotBeNull", column=column), "blocking") for column in columns]
+
+
 def key_rules(key: tuple[str, ...], required: tuple[str, ...] = ()) -> Rules:
-    """Keys present and unique, required fields present: blocking, since merges rely on them."""
-    rules: Rules = [
-        (expect("ExpectColumnValuesToNotBeNull", column=column), "blocking")
-        for column in dict.fromkeys([*key, *required])
-    ]
+    """Keys present and unique, required fields present: blocking, since merges rely on them. For
+    raw tables only: a loader that bypassed dlt's merge would leave duplicates that staging's
+    newest-version pick hides. The marts' grain is dbt's to test (unique, not_null,
+    unique_combination), so their suites do not check it again."""
+    rules = required_fields(*dict.fromkeys([*key, *required]))
     if len(key) == 1:
         rules.append((expect("ExpectColumnValuesToBeUnique", column=key[0]), "blocking"))
     else:
