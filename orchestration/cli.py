@@ -53,7 +53,7 @@ def _run(
     def say(line: str, stream: IO[str] = out) -> None:
         print(line, file=stream, flush=True)
 
-    as_of_date = os.environ.get("SALESOPS_AS_OF_DATE", "")
+    as_of_date = settings.as_of_date_setting()
     if settings.warehouse_target() == "postgres":
         from orchestration import warehouse
 

@@ -132,9 +132,14 @@ def quality_keep_runs() -> int:
     return int(os.environ.get("SALESOPS_QUALITY_KEEP_RUNS", "30"))
 
 
+def as_of_date_setting() -> str:
+    """SALESOPS_AS_OF_DATE as set (an ISO date), or empty: the default of the runs' reporting day."""
+    return os.environ.get("SALESOPS_AS_OF_DATE", "")
+
+
 def as_of_date() -> date:
     """The day the marts call "today" and freshness rules: SALESOPS_AS_OF_DATE (the demo's cut) or today."""
-    value = os.environ.get("SALESOPS_AS_OF_DATE")
+    value = as_of_date_setting()
     return date.fromisoformat(value) if value else date.today()
 
 

@@ -3,10 +3,11 @@ as a Dagster resource: every asset and check that needs it reads it from here.""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import dagster as dg
+
+from orchestration import settings
 
 
 class ReportingDay(dg.ConfigurableResource):
@@ -20,4 +21,4 @@ class ReportingDay(dg.ConfigurableResource):
 
 
 def default_reporting_day() -> ReportingDay:
-    return ReportingDay(as_of_date=os.environ.get("SALESOPS_AS_OF_DATE", ""))
+    return ReportingDay(as_of_date=settings.as_of_date_setting())
