@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from expectations.spec import Lookup, Rules, SuiteSpec, expect
+from expectations.spec import Rules, SuiteSpec, expect
 
 SAMPLE_ROWS = 5
 # A run's row count may fall to half or double (plus a little) of the last good run's before
@@ -58,10 +58,10 @@ class Validation:
     data_docs_page: Path | None
 
 
-def run_rules(spec: SuiteSpec, lookup: Lookup, previous_rows: int | None) -> Rules:
+def run_rules(spec: SuiteSpec, previous_rows: int | None) -> Rules:
     """The suite's own rules plus the two every table gets: row count near the last good run's,
     and recency of its newest timestamp."""
-    rules = list(spec.rules(lookup))
+    rules = list(spec.rules)
     if previous_rows is not None:
         rules.append(
             (

@@ -1,6 +1,5 @@
-"""Lists and settings the dbt project owns (its `vars:`), read by the loaders (extra CRM fields to ask
-for) and by the suites that check raw values against them: one list, so changing a stage in
-`dbt_project.yml` cannot leave a check behind."""
+"""Settings the dbt project owns (its `vars:`) that the loaders need too: the extra CRM fields to
+ask for. One list, in `dbt_project.yml`, so the loaders and the models cannot disagree."""
 
 from __future__ import annotations
 
@@ -16,17 +15,6 @@ DBT_PROJECT_FILE = Path(__file__).resolve().parent.parent / "dbt_project" / "dbt
 @cache
 def dbt_vars() -> dict[str, Any]:
     return yaml.safe_load(DBT_PROJECT_FILE.read_text())["vars"]
-
-
-def opportunity_stages() -> list[str]:
-    """Every stage the marts know: the pipeline's stages in order, then the won and lost ones."""
-    names = [*dbt_vars()["opportunity_stages"], *dbt_vars()["won_stages"], *dbt_vars()["lost_stages"]]
-    return list(dict.fromkeys(names))
-
-
-def deal_types() -> list[str]:
-    """The deal types the marts report (HubSpot's deal types are mapped onto the same names)."""
-    return list(dict.fromkeys(dbt_vars()["hubspot_deal_types"].values()))
 
 
 # The canonical CRM entities that carry extra fields, and each system's object for them.

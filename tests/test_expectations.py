@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from expectations.runner import Validation, build_data_docs, run_rules, validate
-from expectations.spec import SuiteSpec, references
+from expectations.spec import SuiteSpec
 from expectations.suites.raw import RAW_SUITES
 from orchestration.defs.quality.results import to_check_results
 from orchestration.defs.quality.warehouse_reader import suite_query
@@ -21,12 +21,6 @@ from orchestration.defs.quality.warehouse_reader import suite_query
 RAW_OPPORTUNITY = next(s for s in RAW_SUITES if s.name == "raw_salesforce.opportunity")
 OPPORTUNITY_KEY = dg.AssetKey(["raw_salesforce", "opportunity"])
 TODAY = date(2026, 6, 30)
-PARENTS = {
-    ("raw_finance", "fx_rates", "from_currency"): ["EUR", "GBP"],
-    ("raw_finance", "fx_rates", "to_currency"): ["USD"],
-    ("raw_salesforce", "user", "id"): ["005A"],
-    ("raw_salesforce", "account", "id"): ["001A"],
-}
 
 
 def results(validation: Validation) -> tuple[dg.AssetCheckResult, dg.AssetCheckResult]:
@@ -39,28 +33,16 @@ def results(validation: Validation) -> tuple[dg.AssetCheckResult, dg.AssetCheckR
 
 
 def check(
-    spec: SuiteSpec,
-    frame: pd.DataFrame,
-    quality_dir: Path,
-    previous_rows: int | None = None,
-    parents: dict[tuple[str, str, str], list[object]] = PARENTS,
+    spec: SuiteSpec, frame: pd.DataFrame, quality_dir: Path, previous_rows: int | None = None
 ) -> Validation:
     """Validate `frame` as the check does: its rules, then the rows through the suite's SQL (here
-    on an in-memory DuckDB holding the frame and the parent tables), then GX."""
-    rules = run_rules(spec, lambda *key: parents[key], previous_rows)
-    refs = references(rules)
+    on an in-memory DuckDB holding the frame), then GX."""
+    rules = run_rules(spec, previous_rows)
     with duckdb.connect() as con:
-        for schema in {spec.schema, *(ref.schema for ref in refs)}:
-            con.execute(f'create schema if not exists "{schema}"')
-        for ref in refs:
-            keys = parents[(ref.schema, ref.table, ref.parent_column)]
-            parent_rows = pd.DataFrame({ref.parent_column: keys})  # noqa: F841 - read by the SQL
-            con.execute(f'create table "{ref.schema}"."{ref.table}" as select * from parent_rows')
+        con.execute(f'create schema "{spec.schema}"')
         con.execute(f'create table "{spec.schema}"."{spec.table}" as select * from frame')
-        present = {(ref.schema, ref.table) for ref in refs}
         # The frame is what a version-aware read already returned.
-        query = suite_query(replace(spec, version_column=None), refs, present)
-        rows = con.execute(query).df()
+        rows = con.execute(suite_query(replace(spec, version_column=None))).df()
     return validate(spec, rows, rules, quality_dir, TODAY)
 
 
@@ -107,84 +89,64 @@ def test_clean_data_passes_every_expectation_and_writes_data_docs(quality_dir: P
 
 
 def test_a_blocking_failure_fails_with_counts_and_the_rows_by_key(quality_dir: Path) -> None:
-    frame = _raw_opportunities(id=["006A", "006A", "006C"], amount=[100.0, -5.0, 300.0])
-    frame.loc[2, "currency_iso_code"] = "XXX"
+    frame = _raw_opportunities(amount=[100.0, -5.0, 300.0], probability=[10, 100, 150])
+    frame.loc[2, "close_date"] = None
     validation = check(RAW_OPPORTUNITY, frame, quality_dir)
     failed = {(o.expectation, o.column): o for o in validation.outcomes if not o.success}
     assert set(failed) == {
-        ("expect_column_values_to_be_unique", "id"),
         ("expect_column_values_to_be_between", "amount"),
-        ("expect_column_values_to_be_in_set", "currency_iso_code"),
+        ("expect_column_values_to_be_between", "probability"),
+        ("expect_column_values_to_not_be_null", "close_date"),
     }
     negative = failed[("expect_column_values_to_be_between", "amount")]
     assert negative.unexpected_count == 1
-    assert negative.sample == ["amount=-5.0, id=006A"]
-    assert failed[("expect_column_values_to_be_in_set", "currency_iso_code")].sample == [
-        "currency_iso_code=XXX, id=006C"
+    assert negative.sample == ["amount=-5.0, id=006B"]
+    assert failed[("expect_column_values_to_be_between", "probability")].sample == [
+        "probability=150, id=006C"
     ]
     blocking, warnings = results(validation)
     assert not blocking.passed and blocking.severity.value == "ERROR"
     assert blocking.metadata["failed_blocking"].value == 3
-    assert "| expect_column_values_to_be_unique | id | blocking | 2 |" in blocking.metadata["failures"].value
+    assert (
+        "| expect_column_values_to_be_between | amount | blocking | 1 | amount=-5.0, id=006B |"
+        in blocking.metadata["failures"].value
+    )
     assert warnings.passed and warnings.check_name == "opportunity_warnings"
 
 
 def test_warnings_fail_with_warn_severity_only(quality_dir: Path) -> None:
-    # An unknown deal type, a row count far above the last good run's, and stale data: warnings.
-    frame = _raw_opportunities(
-        type=["New Business", "Upsell", "Expansion"],
-        system_modstamp=pd.to_datetime(["2026-06-01"] * 3, utc=True),
-    )
+    # A row count far above the last good run's, and stale data: warnings.
+    frame = _raw_opportunities(system_modstamp=pd.to_datetime(["2026-06-01"] * 3, utc=True))
     validation = check(RAW_OPPORTUNITY, frame, quality_dir, previous_rows=1000)
     failed = {o.expectation for o in validation.outcomes if not o.success}
-    assert failed == {
-        "expect_column_values_to_be_in_set",
-        "expect_table_row_count_to_be_between",
-        "expect_column_min_to_be_between",
-    }
+    assert failed == {"expect_table_row_count_to_be_between", "expect_column_min_to_be_between"}
     blocking, warnings = results(validation)
     # The blocking check passes; the warnings check fails with WARN, naming what it warns about.
     assert blocking.passed and blocking.metadata["failed_blocking"].value == 0
     assert not warnings.passed and warnings.severity.value == "WARN"
-    assert warnings.metadata["failed_warning"].value == 3
+    assert warnings.metadata["failed_warning"].value == 2
     assert "expect_table_row_count_to_be_between(table)" in (warnings.description or "")
 
 
-def test_a_quota_for_a_user_the_crm_does_not_know_fails_naming_the_user(quality_dir: Path) -> None:
-    quotas = next(s for s in RAW_SUITES if s.name == "raw_plans.quotas")
-    frame = pd.DataFrame(
-        {
-            "user_id": ["005A", "005TYPO"],
-            "period_start": [date(2026, 4, 1)] * 2,
-            "period_end": [date(2026, 6, 30)] * 2,
-            "quota_amount": [100000.0, 90000.0],
-            "currency": ["USD"] * 2,
-            "ramp_pct": [100.0, 100.0],
+def test_the_suites_leave_keys_references_and_accepted_values_to_dbt() -> None:
+    """One owner per rule: a raw suite checks required fields and ranges, never the key, a value
+    list or a parent table again (dbt's staging tests do)."""
+    from expectations.suites.marts import MART_SUITES
+
+    owned_by_dbt = {
+        "ExpectColumnValuesToBeUnique",
+        "ExpectCompoundColumnsToBeUnique",
+        "ExpectColumnValuesToBeInSet",
+    }
+    for suite in (*RAW_SUITES, *MART_SUITES):
+        classes = {expectation.gx_class for expectation, _ in suite.rules}
+        assert not classes & owned_by_dbt, suite.name
+        not_null = {
+            e.kwargs["column"] for e, _ in suite.rules if e.gx_class == "ExpectColumnValuesToNotBeNull"
         }
-    )
-    # A Salesforce-shaped warehouse: no HubSpot owners, no Zoho users.
-    parents = {**PARENTS, ("raw_hubspot", "owners", "id"): [], ("raw_zoho", "users", "id"): []}
-    validation = check(quotas, frame, quality_dir, parents=parents)
-    (failed,) = [o for o in validation.outcomes if not o.success]
-    assert (failed.expectation, failed.column, failed.severity) == (
-        "expect_column_values_to_be_in_set",
-        "user_id",
-        "blocking",
-    )
-    assert "005TYPO" in str(results(validation)[0].metadata["failures"].value)
-
-
-def test_an_owner_the_crm_does_not_know_fails_naming_the_row_and_the_value(quality_dir: Path) -> None:
-    """References are checked in SQL (a semi-join); GX names the orphan by key and value."""
-    frame = _raw_opportunities(owner_id=["005A", "005GONE", "005A"])
-    validation = check(RAW_OPPORTUNITY, frame, quality_dir)
-    (failed,) = [o for o in validation.outcomes if not o.success]
-    assert (failed.column, failed.severity, failed.unexpected_count) == (
-        "owner_id missing from raw_salesforce.user",
-        "blocking",
-        1,
-    )
-    assert failed.sample == ["owner_id missing from raw_salesforce.user=005GONE, id=006B"]
+        if suite.schema.startswith("raw_"):
+            assert not not_null & set(suite.key), suite.name
+    assert {e.kwargs["column"] for e, _ in RAW_OPPORTUNITY.rules} >= {"close_date", "amount", "probability"}
 
 
 def test_attainment_is_implausible_over_a_quota_period_not_over_a_month(quality_dir: Path) -> None:
@@ -209,36 +171,3 @@ def test_attainment_is_implausible_over_a_quota_period_not_over_a_month(quality_
         (o.column, o.severity, o.unexpected_count, o.sample) for o in validation.outcomes if not o.success
     ]
     assert failed == [("attainment_pct", "warning", 1, ["attainment_pct=1590.0, attainment_id=a2"])]
-
-
-def test_raw_stage_and_deal_type_rules_follow_the_dbt_vars(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The stages a raw opportunity may carry are dbt's `opportunity_stages`, `won_stages` and
-    `lost_stages`: a stage added in dbt_project.yml is accepted by the blocking check at once."""
-    from ingestion import dbt_vars
-
-    def value_set(column: str) -> set[object]:
-        rules = run_rules(RAW_OPPORTUNITY, lambda *key: PARENTS[key], None)
-        (values,) = [
-            rule.kwargs["value_set"]
-            for rule, _ in rules
-            if rule.gx_class == "ExpectColumnValuesToBeInSet" and rule.kwargs["column"] == column
-        ]
-        return set(values)
-
-    assert value_set("stage_name") == {
-        "Prospecting",
-        "Qualification",
-        "Needs Analysis",
-        "Proposal/Price Quote",
-        "Negotiation/Review",
-        "Closed Won",
-        "Closed Lost",
-    }
-    assert value_set("type") == {"New Business", "Expansion", "Renewal"}
-    project_vars = {
-        **dbt_vars.dbt_vars(),
-        "opportunity_stages": ["Discovery", "Demo", "Closed Won"],
-        "lost_stages": ["Closed Lost", "Disqualified"],
-    }
-    monkeypatch.setattr(dbt_vars, "dbt_vars", lambda: project_vars)
-    assert value_set("stage_name") == {"Discovery", "Demo", "Closed Won", "Closed Lost", "Disqualified"}

@@ -2,8 +2,10 @@
 
 - a BI reader querying the serving file in a loop through a whole full run never fails and never
   sees two run ids in one query;
-- a bad batch (duplicate opportunity id, negative amount, unknown currency) fails the blocking
-  checks, the command line names the expectations and rows, and the serving file is unchanged.
+- a bad batch (duplicate opportunity id, unknown currency, unknown owner) fails dbt's blocking
+  key, currency and reference tests, the models downstream are not built, the command line names
+  each rule, the failing rows by key and the field, and the serving file is unchanged. (A batch
+  failing a GX rule on a raw table stops before dbt: tests/test_quality_gate_postgres.py.)
 """
 
 from __future__ import annotations
@@ -172,24 +174,29 @@ def test_a_bad_batch_is_stopped_by_blocking_checks_and_serving_is_unchanged(copi
     with duckdb.connect(str(copied_data_dir / "warehouse.duckdb")) as connection:
         table = "raw_salesforce.opportunity"
         duplicated = connection.execute(f"select id from {table} order by id limit 1").fetchone()[0]
-        # A loader that bypassed the merge: one id twice, a negative amount, a currency nobody rates.
+        # A loader that bypassed the merge: one id and version twice, a currency nobody rates, an
+        # owner the CRM does not know.
         connection.execute(
-            f"insert into {table} select * replace (-125.00 as amount) from {table} where id = ?",
+            f"insert into {table} select * replace (amount + 1 as amount) from {table} where id = ?",
             [duplicated],
         )
-        connection.execute(
-            f"update {table} set currency_iso_code = 'XXX' where id = (select max(id) from {table})"
-        )
+        (unrated,) = connection.execute(f"select max(id) from {table}").fetchone()
+        connection.execute(f"update {table} set currency_iso_code = 'XXX' where id = ?", [unrated])
+        (orphaned,) = connection.execute(f"select max(id) from {table} where id < ?", [unrated]).fetchone()
+        connection.execute(f"update {table} set owner_id = '005GONE' where id = ?", [orphaned])
     run = run_cli(copied_data_dir)
     assert run.returncode == 1
     message = run.stderr
     assert "nothing was published" in message
-    assert "raw_salesforce/opportunity / opportunity_expectations" in message
-    assert f"expect_column_values_to_be_unique | id | blocking | 2 | id={duplicated}" in message
-    assert "expect_column_values_to_be_between | amount | blocking | 1 |" in message
-    assert "amount=-125" in message
-    assert "expect_column_values_to_be_in_set | currency_iso_code | blocking | 1 |" in message
-    assert "currency_iso_code=XXX" in message
+    # dbt owns the key, the currency list and the reference: GX's raw suites pass, once each rule.
+    assert "opportunity_expectations" not in message, message
+    staging = "staging/stg_salesforce__opportunities"
+    assert f"{staging} / unique_stg_salesforce__opportunities_opportunity_id" in message, message
+    assert f"unique | opportunity_id | blocking | 1 | unique_field={duplicated}, n_records=2" in message
+    assert f"has_fx_rate | currency_code | blocking | 1 | opportunity_id={unrated}," in message
+    assert "currency_code=XXX" in message
+    assert f"relationships | owner_id | blocking | 1 | opportunity_id={orphaned}," in message
+    assert "owner_id=005GONE" in message
     assert {name: _sha256(serving / name) for name in checksums} == checksums
     # The changed table was validated again, not served its last (passing) result.
     _, validated = _gx_checks_of_latest_run(copied_data_dir)

@@ -52,17 +52,17 @@ def pg_warehouse(
 
 
 def _add_bad_versions(exports: Path) -> tuple[str, str]:
-    """A CRM export with newer versions of two deals: one with a negative amount, one in a
-    currency nobody rates. Returns their ids."""
+    """A CRM export with newer versions of two deals: one with a negative amount (a GX range
+    rule), one with a probability above 100 %. Returns their ids."""
     newest = sorted((exports / "crm" / "Opportunity").glob("*.csv"))[-1]
     with newest.open(newline="") as handle:
         reader = csv.DictReader(handle)
         header, rows = reader.fieldnames, list(reader)
     negative = {**rows[0], "Amount": "-125.00", "SystemModstamp": "2026-03-31T23:00:00.000Z"}
-    unrated = {**rows[-1], "CurrencyIsoCode": "XXX", "SystemModstamp": "2026-03-31T23:00:00.000Z"}
+    unlikely = {**rows[-1], "Probability": "150", "SystemModstamp": "2026-03-31T23:00:00.000Z"}
     with newest.open("a", newline="") as handle:
-        csv.DictWriter(handle, fieldnames=header).writerows([negative, unrated])
-    return negative["Id"], unrated["Id"]
+        csv.DictWriter(handle, fieldnames=header).writerows([negative, unlikely])
+    return negative["Id"], unlikely["Id"]
 
 
 def _serving_run_ids(params: dict[str, Any]) -> set[str]:
@@ -85,7 +85,7 @@ def test_a_bad_batch_fails_its_blocking_check_on_postgres_and_nothing_is_publish
             "create table quota.fct_quota_attainment as select 'R1' as member_id, 50.0 as attainment_pct;"
         )
     publish_postgres(params, MARTS, "run-before", datetime(2026, 3, 30, tzinfo=UTC))
-    negative, unrated = _add_bad_versions(pg_warehouse["exports"])
+    negative, unlikely = _add_bad_versions(pg_warehouse["exports"])
 
     job = defs.resolve_job_def("full_run")
     sources = list(dg.AssetSelection.groups("crm", "finance", "plans").resolve(defs.resolve_asset_graph()))
@@ -108,10 +108,8 @@ def test_a_bad_batch_fails_its_blocking_check_on_postgres_and_nothing_is_publish
         f"expect_column_values_to_be_between | amount | blocking | 1 | amount=-125.00, id={negative}"
         in failures
     )
-    assert (
-        "expect_column_values_to_be_in_set | currency_iso_code | blocking | 1 | "
-        f"currency_iso_code=XXX, id={unrated}" in failures
-    )
+    assert "expect_column_values_to_be_between | probability | blocking | 1 | probability=150" in failures
+    assert f"id={unlikely}" in failures
     # Publishing re-reads the latest results, refuses, says why, and BI keeps what it had.
     assert not published.success
     failure = next(event for event in published.all_events if event.is_step_failure)

@@ -3,14 +3,16 @@
     Raw tables keep every version a source sent, keyed by the record's key and its version stamp
     (SystemModstamp, hs_lastmodifieddate, updated_at). Staging reads the newest version per key,
     so a version that arrives late never replaces a newer one, whatever the order of the loads.
-    Raw holds one row per key and version (dlt merges on both), so the order is total. The
+    Raw holds one row per key and version (dlt merges on both). `rank`, not `row_number`: should
+    a loader bypassing the merge write one key and version twice, both rows stay and the staging
+    model's `unique` test fails naming the key, instead of one copy being picked silently. The
     extra column `_version_rank` is dropped by the staging model's explicit column list.
 -#}
     select *
     from (
         select
             versions.*,
-            row_number() over (
+            rank() over (
                 partition by {{ key }}
                 order by {{ version_column }} desc
             ) as _version_rank

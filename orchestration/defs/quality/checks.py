@@ -4,13 +4,12 @@ downstream of that asset runs in that run, publishing included; `<table>_warning
 WARN when a warning does, which shows in the UI, named as a warning, and stops nothing.
 """
 
-import functools
 from collections.abc import Iterable, Iterator
 
 import dagster as dg
 
 from expectations.runner import is_row_count_rule, run_rules, validate
-from expectations.spec import SuiteSpec, references
+from expectations.spec import SuiteSpec
 from expectations.suites import ALL_SUITES
 from orchestration import settings, warehouse
 from orchestration.defs.quality.results import (
@@ -20,8 +19,6 @@ from orchestration.defs.quality.results import (
     to_check_results,
 )
 from orchestration.defs.quality.warehouse_reader import (
-    distinct_values,
-    present_parents,
     read_suite_rows,
     suite_fingerprint,
     suite_query,
@@ -60,15 +57,13 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
     ) -> Iterator[dg.AssetCheckResult]:
         previous = last_good_row_count(context.instance, blocking_key)
         with warehouse_turn(context.log.info), warehouse.one_connection():
-            rules = run_rules(spec, functools.cache(distinct_values), previous)
-            refs = references(rules)
+            rules = run_rules(spec, previous)
             columns = validated_columns(spec, rules)
-            present = present_parents(refs)
-            query = suite_query(spec, refs, present, columns)
+            query = suite_query(spec, columns)
             fixed_rules = [rule for rule in rules if not is_row_count_rule(rule)]
             # Only the recency rule reads the day: other suites' outcomes do not change with it.
             day = reporting_day.day() if spec.recency_column else None
-            fingerprint = suite_fingerprint(spec, query, columns, refs, present, fixed_rules, day)
+            fingerprint = suite_fingerprint(spec, query, columns, fixed_rules, day)
             reused = reused_results(context.instance, [blocking_key, warning_key], fingerprint, rules)
             if reused is not None:
                 context.log.info(f"{spec.name}: same rows and rules as its last validation; results reused")

@@ -9,21 +9,14 @@ from datetime import date
 
 import pandas as pd
 
-from expectations.spec import Reference, Rules, SuiteSpec, references
+from expectations.spec import Rules, SuiteSpec
 from orchestration import warehouse
 
 
-def suite_query(
-    spec: SuiteSpec,
-    references: list[Reference],
-    present: set[tuple[str, str]],
-    columns: list[str] | None = None,
-) -> str:
+def suite_query(spec: SuiteSpec, columns: list[str] | None = None) -> str:
     """The SQL of what a suite validates: the whole table (its newest version per key when
     versioned), or for a sliced suite the rows of its newest `slice_days` days, with `columns`
-    only when given; plus one column per reference holding the value when the parent does not
-    have it (a semi-join), else empty. A parent that is not in `present` (not loaded) has
-    nothing, so every reference fails."""
+    only when given."""
     table = f'"{spec.schema}"."{spec.table}"'
     if spec.version_column:
         key = ", ".join(f'"{column}"' for column in spec.key)
@@ -42,19 +35,9 @@ def suite_query(
         )
     else:
         rows = f"select * from {table}"
-    flags = []
-    for ref in references:
-        found = "false"
-        if (ref.schema, ref.table) in present:
-            found = (
-                f'exists (select 1 from "{ref.schema}"."{ref.table}" as parent '
-                f'where parent."{ref.parent_column}" = suite_rows."{ref.column}")'
-            )
-        value = f'cast(suite_rows."{ref.column}" as varchar)'
-        flags.append(f'case when not {found} then {value} end as "{ref.flag}"')
     selected = [f'suite_rows."{c}"' for c in columns] if columns is not None else ["suite_rows.*"]
     # A table-level suite (row count only) still needs one column to count.
-    outputs = [*selected, *flags] or ["1 as _row"]
+    outputs = selected or ["1 as _row"]
     return f"select {', '.join(outputs)} from ({rows}) as suite_rows"
 
 
@@ -69,7 +52,6 @@ def validated_columns(spec: SuiteSpec, rules: Rules) -> list[str]:
         named.update(kwargs.get("column_list") or [])
         # A row condition ("is_open == False") reads columns too.
         named.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(kwargs.get("row_condition") or "")))
-    named.update(ref.column for ref in references(rules))
     mark = warehouse.placeholder()
     table_columns = warehouse.fetch_all(
         "select column_name from information_schema.columns "
@@ -77,10 +59,6 @@ def validated_columns(spec: SuiteSpec, rules: Rules) -> list[str]:
         (spec.schema, spec.table),
     )
     return [column for (column,) in table_columns if column in named]
-
-
-def present_parents(references: list[Reference]) -> set[tuple[str, str]]:
-    return {(ref.schema, ref.table) for ref in references if _exists(ref.schema, ref.table)}
 
 
 def read_suite_rows(spec: SuiteSpec, query: str) -> pd.DataFrame:
@@ -91,16 +69,14 @@ def suite_fingerprint(
     spec: SuiteSpec,
     query: str,
     columns: list[str],
-    refs: list[Reference],
-    present: set[tuple[str, str]],
     rules: Rules,
     today: date | None,
 ) -> str:
     """What a validation's outcome depends on: the validated columns of every row of the table
-    (all versions: the newest per key, or the newest days, follow from them), the parent keys of
-    each reference, the query, the rules with their parameters (value sets, the last good row
-    count) and the day (for a recency rule). Equal fingerprints give equal results, so a check can reuse its
-    last one. Hashed in the engine, one plain scan per table, no window."""
+    (all versions: the newest per key, or the newest days, follow from them), the query, the
+    rules with their parameters and the day (for a recency rule). Equal fingerprints give equal
+    results, so a check can reuse its last one. Hashed in the engine, one plain scan per table,
+    no window."""
     rule_text = json.dumps(
         [(e.expectation_type, e.kwargs, severity) for e, severity in rules],
         default=str,
@@ -113,33 +89,4 @@ def suite_fingerprint(
     digest.update(
         warehouse.content_fingerprint(f'select {selected} from "{spec.schema}"."{spec.table}"').encode()
     )
-    for ref in refs:
-        if (ref.schema, ref.table) in present:
-            parents = f'select "{ref.parent_column}" from "{ref.schema}"."{ref.table}"'
-            digest.update(f"{ref.flag}={warehouse.content_fingerprint(parents)}".encode())
     return digest.hexdigest()
-
-
-def _exists(schema: str, table: str) -> bool:
-    """The table or view is in the warehouse."""
-    mark = warehouse.placeholder()
-    return bool(
-        warehouse.fetch_all(
-            "select count(*) from information_schema.tables "  # tables and views
-            f"where table_schema = {mark} and table_name = {mark}",
-            (schema, table),
-        )[0][0]
-    )
-
-
-def distinct_values(schema: str, table: str, column: str) -> list[object]:
-    """The values a reference may point at; none when the table is not loaded (so every
-    reference to it fails, rather than the check crashing)."""
-    if not _exists(schema, table):
-        return []
-    return [
-        row[0]
-        for row in warehouse.fetch_all(
-            f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
-        )
-    ]

@@ -34,6 +34,7 @@ from orchestration.defs.transform.project import (
     record_unit_tests_passed,
     unit_tests_passed,
 )
+from orchestration.defs.transform.test_failures import is_failed_test, with_failing_rows
 from orchestration.defs.transform.translator import WarehouseDbtTranslator
 from orchestration.serving.mart_metadata import mart_metadata
 from orchestration.serving.reader import warehouse_reader
@@ -98,6 +99,7 @@ def build_what_changed(
 def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, arguments: list[str]) -> Iterator:
     invocation = dbt.cli(arguments, context=context, raise_on_error=False)
     held: list[tuple[Any, dg.AssetKey | None]] = []  # (event, the mart it materializes)
+    failed_tests: list[Any] = []  # their failing rows are read once dbt has exited
     try:
         for event in invocation.stream():
             key = event.asset_key if isinstance(event, dg.AssetCheckResult) else None
@@ -107,6 +109,8 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, arguments: lis
             # Dagster wants a multi-asset's outputs in dependency order: from the first mart on, hold all.
             if held or is_mart:
                 held.append((event, key if is_mart and isinstance(event, dg.Output) else None))
+            elif is_failed_test(event):
+                failed_tests.append(event)
             else:
                 yield event
     except BaseException:
@@ -116,7 +120,9 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, arguments: lis
         invocation.process.wait()
         raise
     error = invocation.get_error()  # waits for dbt to exit and release the warehouse
-    yield from with_mart_metadata(held)
+    manifest = dbt_project().manifest_path
+    yield from with_failing_rows(failed_tests, manifest)
+    yield from with_failing_rows(with_mart_metadata(held), manifest)
     if error:
         raise error
 

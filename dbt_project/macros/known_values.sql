@@ -1,0 +1,12 @@
+{#- The value lists accepted_values tests read: the vars the marts themselves use, so a stage or deal
+    type added in dbt_project.yml is known to the tests at once. -#}
+
+{#- Every stage the marts know: the pipeline's stages, then the won and lost ones. -#}
+{% macro known_stages() -%}
+    {{ return((var('opportunity_stages') + var('won_stages') + var('lost_stages')) | unique | list) }}
+{%- endmacro %}
+
+{#- The deal types the marts report (each CRM's own types are mapped onto these labels). -#}
+{% macro known_deal_types() -%}
+    {{ return(var('hubspot_deal_types').values() | unique | list) }}
+{%- endmacro %}

@@ -1,0 +1,16 @@
+{#- dbt's `relationships` test, returning the whole failing child rows instead of the orphan values
+    alone: the stored failures (and the run's failure message) then name each row by its key, as
+    the other checks do. Same rule; `not exists` is an anti-join on every engine. -#}
+{% macro default__test_relationships(model, column_name, to, field) %}
+
+select child.*
+from {{ model }} as child
+where
+    child.{{ column_name }} is not null
+    and not exists (
+        select 1
+        from {{ to }} as parent
+        where parent.{{ field }} = child.{{ column_name }}
+    )
+
+{% endmacro %}
