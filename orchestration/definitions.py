@@ -9,6 +9,7 @@ from orchestration.defs.ingestion import assets as ingestion_assets
 from orchestration.defs.publish.assets import publish_defs
 from orchestration.defs.quality import docs
 from orchestration.defs.quality.checks import expectation_checks
+from orchestration.defs.quality.source_freshness import source_freshness_defs
 from orchestration.defs.transform import assets as transform_assets
 
 
@@ -30,6 +31,7 @@ def build_definitions() -> dg.Definitions:
             ],
         ),
         freshness_defs(published),
+        source_freshness_defs(),
         schedules.defs,
         compensation_jobs.defs,
     )

@@ -115,17 +115,35 @@ def test_a_blocking_failure_fails_with_counts_and_the_rows_by_key(quality_dir: P
 
 
 def test_warnings_fail_with_warn_severity_only(quality_dir: Path) -> None:
-    # A row count far above the last good run's, and stale data: warnings.
-    frame = _raw_opportunities(system_modstamp=pd.to_datetime(["2026-06-01"] * 3, utc=True))
-    validation = check(RAW_OPPORTUNITY, frame, quality_dir, previous_rows=1000)
+    # A row count far above the last good run's: a warning.
+    validation = check(RAW_OPPORTUNITY, _raw_opportunities(), quality_dir, previous_rows=1000)
     failed = {o.expectation for o in validation.outcomes if not o.success}
-    assert failed == {"expect_table_row_count_to_be_between", "expect_column_min_to_be_between"}
+    assert failed == {"expect_table_row_count_to_be_between"}
     blocking, warnings = results(validation)
     # The blocking check passes; the warnings check fails with WARN, naming what it warns about.
     assert blocking.passed and blocking.metadata["failed_blocking"].value == 0
     assert not warnings.passed and warnings.severity.value == "WARN"
-    assert warnings.metadata["failed_warning"].value == 2
+    assert warnings.metadata["failed_warning"].value == 1
     assert "expect_table_row_count_to_be_between(table)" in (warnings.description or "")
+
+
+def test_snapshots_that_stop_before_the_reporting_day_warn(quality_dir: Path) -> None:
+    """The marts' recency is GX's (the raw feeds' is dbt's source freshness): the newest daily
+    snapshot must be within 3 days of the reporting day."""
+    from expectations.suites.marts import MART_SUITES
+
+    snapshots = next(s for s in MART_SUITES if s.name == "pipeline.fct_pipeline_snapshots")
+    frame = pd.DataFrame(
+        {
+            "snapshot_date": [date(2026, 6, 20), date(2026, 6, 26)],
+            "opportunity_id": ["006A", "006A"],
+            "amount_reporting": [100.0, 100.0],
+            "weighted_amount_reporting": [10.0, 10.0],
+        }
+    )
+    validation = check(replace(snapshots, slice_column=None), frame, quality_dir)
+    (failed,) = [o for o in validation.outcomes if not o.success]
+    assert (failed.expectation, failed.severity) == ("expect_column_min_to_be_between", "warning")
 
 
 def test_the_suites_leave_keys_references_and_accepted_values_to_dbt() -> None:

@@ -1,7 +1,7 @@
 """Suites for raw tables: required fields from each table's data contract, plus the ranges a
 contract cannot express. Keys, references and accepted values (stages, currencies with a rate,
 users the plans name) are dbt tests on the staging models, which read the newest version of
-each record as these suites do."""
+each record as these suites do; how recent each daily feed is, is dbt's source freshness."""
 
 from __future__ import annotations
 
@@ -38,13 +38,6 @@ EXTRA_RULES: dict[tuple[str, str], Rules] = {
     (FIN, "fx_rates"): POSITIVE_RATE,
     (PLANS, "quotas"): [*non_negative("quota_amount"), *percentage("ramp_pct")],
 }
-# Tables whose newest change should be recent: the CRM and finance feeds a daily run relies on.
-RECENCY_COLUMNS = {
-    (SF, "opportunity"): "system_modstamp",
-    (HS, "deals"): "hs_lastmodifieddate",
-    (ZOHO, "deals"): "modified_time",
-    (FIN, "invoices"): "updated_at",
-}
 
 
 def _snake(columns: tuple[str, ...]) -> tuple[str, ...]:
@@ -63,7 +56,6 @@ def contract_suite(schema: str, contract: TableContract, versioned: bool = True)
             *EXTRA_RULES.get((schema, contract.name), []),
         ],
         version_column=SNAKE_CASE.normalize_identifier(contract.cursor) if versioned else None,
-        recency_column=RECENCY_COLUMNS.get((schema, contract.name)),
     )
 
 

@@ -10,6 +10,7 @@ import urllib.request
 import dagster as dg
 
 from orchestration.defs.quality.check_history import latest_evaluations
+from orchestration.defs.quality.source_freshness import CHECK_NAME as SOURCE_FRESHNESS_CHECK
 
 WEBHOOK_ENV = "SALESOPS_ALERT_WEBHOOK_URL"
 FRESHNESS_CHECK_PREFIX = "freshness_check"
@@ -55,6 +56,10 @@ def alert_text(evaluation: object, run_id: str) -> str | None:
     check = f"{evaluation.asset_key.to_user_string()} / {evaluation.check_name}"
     if evaluation.check_name.startswith(FRESHNESS_CHECK_PREFIX):
         return f":hourglass: {evaluation.asset_key.to_user_string()} is stale (past its freshness SLA)."
+    if evaluation.check_name == SOURCE_FRESHNESS_CHECK:
+        return (
+            f":hourglass: Source {evaluation.asset_key.to_user_string()} is stale: {evaluation.description}."
+        )
     if evaluation.severity == dg.AssetCheckSeverity.ERROR:
         return (
             f":no_entry: Blocking check {check} failed in run {run_id}: "
