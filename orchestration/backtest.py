@@ -22,6 +22,7 @@ from dagster_dbt import DbtCliResource
 from ingestion.plans.comp_plans import comp_plan_rows
 from orchestration import settings
 from orchestration.defs.transform.project import DBT_EXECUTABLE
+from orchestration.warehouse_location import location
 
 # Newer than any real load id (a unix time), so the candidate is the version in force.
 CANDIDATE_LOAD_ID = "9999999999.0"
@@ -114,7 +115,7 @@ def backtest(candidate: Path, start: date, end: date) -> tuple[PlanCost, PlanCos
     plan_row, tiers, fx_rates, spiffs = comp_plan_rows(candidate)
     with tempfile.TemporaryDirectory(prefix="salesops_backtest_") as scratch:
         copy = Path(scratch) / "warehouse.duckdb"
-        shutil.copyfile(settings.warehouse_path(), copy)
+        shutil.copyfile(location().duckdb_path, copy)
         with duckdb.connect(str(copy)) as con:
             _insert_rows(con, "comp_plans", [plan_row])
             _insert_rows(con, "comp_plan_tiers", tiers)
@@ -131,7 +132,7 @@ def backtest(candidate: Path, start: date, end: date) -> tuple[PlanCost, PlanCos
         if error is not None:
             raise RuntimeError(f"rebuilding commission with {candidate} failed: {error}")
         return (
-            _plan_cost(settings.warehouse_path(), plan_row["plan_id"], start, end),
+            _plan_cost(location().duckdb_path, plan_row["plan_id"], start, end),
             _plan_cost(copy, plan_row["plan_id"], start, end),
         )
 

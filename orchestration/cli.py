@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from orchestration import settings
+from orchestration.warehouse_location import location
 
 
 def _prepare_dbt_manifest(as_of_date: str) -> None:
@@ -54,7 +55,7 @@ def _run(
         print(line, file=stream, flush=True)
 
     as_of_date = settings.as_of_date_setting()
-    if settings.warehouse_target() == "postgres":
+    if location().is_postgres:
         from orchestration import warehouse
 
         try:
@@ -133,9 +134,7 @@ def _run(
         say("Warnings (they stopped nothing; the UI and the log have the detail):")
         for line in warned:
             say(f"  {line}")
-    say(
-        f"Warehouse: {settings.warehouse_path() if settings.warehouse_target() == 'duckdb' else 'PostgreSQL'}"
-    )
+    say(f"Warehouse: {'PostgreSQL' if location().is_postgres else location().duckdb_path}")
     say(f"Published for BI: {published_location()}")
     say(f"Run {result.run_id} finished in {time.perf_counter() - started:.0f} s.")
     if log_path is not None:
@@ -160,7 +159,7 @@ def published_location() -> str:
     from orchestration.serving.duckdb_publish import serving_file
     from orchestration.serving.stores import STORES
 
-    if settings.warehouse_target() == "postgres":
+    if location().is_postgres:
         return "PostgreSQL schemas " + ", ".join(
             schema for store in STORES for schema in store.postgres_schemas
         )
@@ -239,7 +238,7 @@ def backtest(args: argparse.Namespace) -> int:
     from orchestration.backtest import format_backtest, rep_names
 
     in_force, candidate = run_backtest(args.plan, args.start, args.end)
-    names = rep_names(settings.warehouse_path())
+    names = rep_names(location().duckdb_path)
     print(format_backtest(load_comp_plan(args.plan)["plan_id"], in_force, candidate, names))
     return 0
 

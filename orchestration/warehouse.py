@@ -6,7 +6,6 @@ and short-lived connections for the steps that read (checks, publishing, summari
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,18 +15,13 @@ import dlt
 import pandas as pd
 
 from orchestration import settings
+from orchestration.warehouse_location import location
 from orchestration.warehouse_lock import warehouse_turn
 
 
 def pg_params(database: str | None = None) -> dict[str, Any]:
-    """psycopg2 keywords from the same SALESOPS_PG_* variables dbt's profile reads."""
-    return {
-        "host": os.environ.get("SALESOPS_PG_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("SALESOPS_PG_PORT", "5432")),
-        "user": os.environ.get("SALESOPS_PG_USER", "postgres"),
-        "password": os.environ.get("SALESOPS_PG_PASSWORD", ""),
-        "dbname": database or os.environ.get("SALESOPS_PG_DATABASE", "salesops"),
-    }
+    """psycopg2 keywords for the warehouse of this step (the same values dbt's profile reads)."""
+    return location().pg_params(database)
 
 
 class WarehouseUnreachable(RuntimeError):
@@ -70,7 +64,7 @@ def ensure_pg_database() -> bool:
 
 
 def dlt_destination() -> Any:
-    if settings.warehouse_target() == "postgres":
+    if location().is_postgres:
         params = pg_params()
         credentials = {
             "host": params["host"],
@@ -81,7 +75,7 @@ def dlt_destination() -> Any:
             "database": params["dbname"],
         }
         return dlt.destinations.postgres(credentials=credentials)
-    return dlt.destinations.duckdb(str(settings.warehouse_path()))
+    return dlt.destinations.duckdb(str(location().duckdb_path))
 
 
 # The connection every read in a `one_connection()` block shares.
@@ -117,7 +111,7 @@ def read_connection() -> Iterator[Any]:
 
 @contextmanager
 def _open_read_connection() -> Iterator[Any]:
-    if settings.warehouse_target() == "postgres":
+    if location().is_postgres:
         import psycopg2
 
         connection = psycopg2.connect(**pg_params())
@@ -132,7 +126,7 @@ def _open_read_connection() -> Iterator[Any]:
     with (
         warehouse_turn(),
         duckdb.connect(
-            str(settings.warehouse_path()), read_only=True, config=settings.duckdb_config()
+            str(location().duckdb_path), read_only=True, config=settings.duckdb_config()
         ) as connection,
     ):
         yield connection
@@ -143,7 +137,7 @@ def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]
     into the SQL); on DuckDB in the warehouse's turn."""
     marks = ", ".join([placeholder()] * len(columns))
     sql = f"insert into {table} ({', '.join(columns)}) values ({marks})"
-    if settings.warehouse_target() == "postgres":
+    if location().is_postgres:
         import psycopg2
 
         connection = psycopg2.connect(**pg_params())
@@ -157,7 +151,7 @@ def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]
 
     with (
         warehouse_turn(),
-        duckdb.connect(str(settings.warehouse_path()), config=settings.duckdb_config()) as connection,
+        duckdb.connect(str(location().duckdb_path), config=settings.duckdb_config()) as connection,
     ):
         connection.begin()
         connection.executemany(sql, rows)
@@ -173,7 +167,7 @@ def fetch_all(sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...
 
 def read_frame(sql: str) -> pd.DataFrame:
     with read_connection() as connection:
-        if settings.warehouse_target() == "duckdb":
+        if not location().is_postgres:
             return connection.execute(sql).df()
         cursor = connection.cursor()
         cursor.execute(sql)
@@ -190,7 +184,7 @@ def content_fingerprint(query: str) -> str:
         cursor.execute(f"select * from ({query}) as described limit 0")
         columns = [c[0] for c in cursor.description if not c[0].startswith("_dlt")]
         quoted = ", ".join(f'fingerprinted."{column}"' for column in columns) or "0"
-        if settings.warehouse_target() == "postgres":
+        if location().is_postgres:
             row_hash = f"('x' || left(md5(row({quoted})::text), 15))::bit(60)::bigint"
         else:
             row_hash = f"hash({quoted})"
@@ -201,7 +195,7 @@ def content_fingerprint(query: str) -> str:
 
 def placeholder() -> str:
     """The query parameter marker of the engine's DB-API driver."""
-    return "%s" if settings.warehouse_target() == "postgres" else "?"
+    return "%s" if location().is_postgres else "?"
 
 
 def existing_tables(schemas: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from orchestration import settings
+from orchestration.warehouse_location import location
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,9 +58,10 @@ def exclusive_turn(database: Path, log: Callable[[str], object] | None = None) -
 
 def warehouse_turn(log: Callable[[str], object] | None = None) -> AbstractContextManager[None]:
     """The warehouse's turn for a step; PostgreSQL serves many processes, so nothing to hold."""
-    if settings.warehouse_target() != "duckdb":
+    where = location()
+    if where.is_postgres:
         return nullcontext()
-    return exclusive_turn(settings.warehouse_path(), log)
+    return exclusive_turn(where.duckdb_path, log)
 
 
 def holding_the_warehouse(function: Callable[P, R]) -> Callable[P, R]:

@@ -1,13 +1,17 @@
 """What a run may set for itself in its run config (the Launchpad, a schedule, `orchestration.cli`),
-as a Dagster resource: every asset and check that needs it reads it from here."""
+as Dagster resources: every asset and check that needs them reads them from here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration import settings
+from orchestration.warehouse_location import Location, located_at
 
 
 class ReportingDay(dg.ConfigurableResource):
@@ -22,3 +26,48 @@ class ReportingDay(dg.ConfigurableResource):
 
 def default_reporting_day() -> ReportingDay:
     return ReportingDay(as_of_date=settings.as_of_date_setting())
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The warehouse every asset and check of a run works on: the engine (`duckdb` or `postgres`,
+    also dbt's target), the DuckDB file, the PostgreSQL connection. By default the settings'
+    (SALESOPS_TARGET, SALESOPS_WAREHOUSE_PATH, SALESOPS_PG_*; the password only as an EnvVar, so
+    it never shows in run config); a run's config may point elsewhere."""
+
+    target: str = "duckdb"
+    duckdb_path: str = ""
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 5432
+    pg_user: str = "postgres"
+    pg_password: str = ""
+    pg_database: str = "salesops"
+
+    def location(self) -> Location:
+        return Location(
+            target=self.target,
+            duckdb_path=Path(self.duckdb_path),
+            pg_host=self.pg_host,
+            pg_port=self.pg_port,
+            pg_user=self.pg_user,
+            pg_password=self.pg_password,
+            pg_database=self.pg_database,
+        )
+
+    @contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Inside, dlt, dbt, connections and the warehouse lock all work on this warehouse."""
+        with located_at(self.location()):
+            yield
+
+
+def default_warehouse() -> Warehouse:
+    where = Location.from_settings()
+    return Warehouse(
+        target=where.target,
+        duckdb_path=str(where.duckdb_path),
+        pg_host=where.pg_host,
+        pg_port=where.pg_port,
+        pg_user=where.pg_user,
+        pg_password=dg.EnvVar("SALESOPS_PG_PASSWORD") if where.pg_password else "",
+        pg_database=where.pg_database,
+    )

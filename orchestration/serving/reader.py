@@ -14,6 +14,7 @@ import dagster as dg
 from orchestration import settings, warehouse
 from orchestration.serving.duckdb_publish import serving_file
 from orchestration.serving.stores import REPORTING_CURRENCY, KeyTotal, ServingStore
+from orchestration.warehouse_location import location
 
 Fetch = Callable[[str], Sequence[tuple[Any, ...]]]
 
@@ -39,7 +40,7 @@ def _query_through(connection: Any) -> Callable[[str], tuple[list[str], list[tup
 @contextmanager
 def serving_reader(store: ServingStore) -> Iterator[TableReader]:
     """The store as BI sees it."""
-    if settings.warehouse_target() == "postgres":
+    if location().is_postgres:
         import psycopg2
 
         connection = psycopg2.connect(**warehouse.pg_params())

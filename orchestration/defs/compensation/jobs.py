@@ -9,6 +9,7 @@ import dagster as dg
 
 from orchestration import settings
 from orchestration.comp_periods import close_month
+from orchestration.defs.resources import Warehouse
 from orchestration.pay_gate import Refused
 
 COMP_MONTHS = dg.MonthlyPartitionsDefinition(start_date="2024-01-01")
@@ -35,12 +36,15 @@ class ClosingConfig(dg.Config):
     kinds={"dbt"},
     description="A closed month: its ledger entries and statements are committed and never change.",
 )
-def closed_months(context: dg.AssetExecutionContext, config: ClosingConfig) -> dg.MaterializeResult:
+def closed_months(
+    context: dg.AssetExecutionContext, config: ClosingConfig, warehouse: Warehouse
+) -> dg.MaterializeResult:
     months = context.partition_key_range
     last = date.fromisoformat(months.end)
     try:
         reason = f"closed by Dagster run {context.run_id}"
-        close_month(last, "dagster", reason, True, config.accept_exceptions)
+        with warehouse.in_use():
+            close_month(last, "dagster", reason, True, config.accept_exceptions)
     except Refused as refusal:
         raise dg.Failure(description=f"Nothing was closed: {refusal}.") from refusal
     context.log.info(f"Compensation months are closed through {last:%Y-%m} (from {months.start}).")

@@ -18,6 +18,7 @@ from ingestion.zoho import zoho
 from orchestration import settings
 from orchestration.defs.ingestion.pipelines import warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
+from orchestration.defs.resources import Warehouse
 from orchestration.memory import release_freed_memory
 from orchestration.warehouse_lock import warehouse_turn
 
@@ -44,7 +45,7 @@ def raw_table_assets(
     """One asset per resource of the source, loaded into `dataset` by a pipeline named after it.
 
     Every run extracts from a fresh source and pipeline: a dlt source keeps per-extract state
-    (table variants for rejected rows), and the warehouse location is read when the run starts.
+    (table variants for rejected rows), and the warehouse is the run's `warehouse` resource.
     """
     source = make_source()
     pipeline = warehouse_pipeline(source.name, dataset)
@@ -56,9 +57,9 @@ def raw_table_assets(
         dagster_dlt_translator=RawTableTranslator(group, owner, quarantines_rows),
         pool=settings.WAREHOUSE_POOL,
     )
-    def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
-        run_pipeline = warehouse_pipeline(source.name, dataset)
-        with warehouse_turn(context.log.info):
+    def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource, warehouse: Warehouse) -> Iterator:
+        with warehouse.in_use(), warehouse_turn(context.log.info):
+            run_pipeline = warehouse_pipeline(source.name, dataset)
             for result in dlt.run(context=context, dlt_source=make_source(), dlt_pipeline=run_pipeline):
                 yield with_rejected_count(result, run_pipeline, context)
             release_freed_memory()

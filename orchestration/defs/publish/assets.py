@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from orchestration import settings, warehouse
+from orchestration import settings
 from orchestration.defs.previous_results import previous_metadata
 from orchestration.defs.publish.gate import failed_blocking_checks, refusal
 from orchestration.defs.publish.publication import (
@@ -18,11 +18,13 @@ from orchestration.defs.publish.publication import (
     marts_of_this_run,
     record_publication,
 )
+from orchestration.defs.resources import Warehouse
 from orchestration.serving.charts import CHARTS
 from orchestration.serving.duckdb_publish import publish_duckdb, serving_file
 from orchestration.serving.postgres_publish import publish_postgres
 from orchestration.serving.reader import key_totals, serving_reader
 from orchestration.serving.stores import STORES, ServingStore
+from orchestration.warehouse_location import location
 from orchestration.warehouse_lock import warehouse_turn
 
 
@@ -44,8 +46,8 @@ def serving_asset(
             "atomically after the quality gate passed; every table carries _run_id and _published_at."
         ),
     )
-    def publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        with warehouse_turn(context.log.info):
+    def publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.in_use(), warehouse_turn(context.log.info):
             return publish_after_the_gate(context, store, gate, marts)
 
     return publish
@@ -71,21 +73,22 @@ def publish_after_the_gate(
         )
     forget_publication(store)
     published_at = datetime.now(UTC)
-    if settings.warehouse_target() == "postgres":
-        counts = publish_postgres(warehouse.pg_params(), store, context.run_id, published_at)
-        location = f"schemas {', '.join(store.postgres_schemas)}"
+    where = location()
+    if where.is_postgres:
+        counts = publish_postgres(where.pg_params(), store, context.run_id, published_at)
+        published_to = f"schemas {', '.join(store.postgres_schemas)}"
     else:
         counts = publish_duckdb(
-            settings.warehouse_path(), settings.serving_dir(), store, context.run_id, published_at
+            where.duckdb_path, settings.serving_dir(), store, context.run_id, published_at
         )
-        location = str(serving_file(settings.serving_dir(), store))
+        published_to = str(serving_file(settings.serving_dir(), store))
     record_publication(store, marts)
     with serving_reader(store) as reader:
         totals = key_totals(reader, [store])
     charts = charts_of(context.instance, mart_keys)
     return dg.MaterializeResult(
         metadata={
-            "location": location,
+            "location": published_to,
             "published_at": published_at.isoformat(),
             "tables": dg.MetadataValue.md(
                 "\n".join(["| table | rows |", "|---|---|"] + [f"| {t} | {n} |" for t, n in counts.items()])

@@ -14,6 +14,7 @@ from orchestration import settings, warehouse
 from orchestration.defs.transform.build_key import MART_PREFIX, marts_verified_in_run, stamp_path
 from orchestration.serving.duckdb_publish import serving_file
 from orchestration.serving.stores import ServingStore
+from orchestration.warehouse_location import location
 
 # 2: tables in their mart's schema, with descriptions, and the core dimensions.
 PUBLICATION_LAYOUT = 2
@@ -31,14 +32,14 @@ def marts_of_this_run(store: ServingStore, run_id: str) -> dict[str, str] | None
     schemas = {f"{MART_PREFIX}{schema}." for schema in store.file_schemas}
     content = {name: value for name, value in marts.items() if any(name.startswith(s) for s in schemas)}
     # The layout is part of it: a store published in an older layout is published again.
-    return {"target": settings.warehouse_target(), "layout": PUBLICATION_LAYOUT, **content}
+    return {"target": location().target, "layout": PUBLICATION_LAYOUT, **content}
 
 
 def already_published(store: ServingStore, marts: dict[str, str] | None) -> bool:
     record = record_path(store)
     if marts is None or not record.exists() or json.loads(record.read_text()) != marts:
         return False
-    if settings.warehouse_target() == "postgres":
+    if location().is_postgres:
         present = {schema for schema, _ in warehouse.existing_tables(store.postgres_schemas)}
         return present == set(store.postgres_schemas)
     return serving_file(settings.serving_dir(), store).exists()

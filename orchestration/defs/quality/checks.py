@@ -11,7 +11,8 @@ import dagster as dg
 from expectations.runner import is_row_count_rule, run_rules, validate
 from expectations.spec import SuiteSpec
 from expectations.suites import ALL_SUITES
-from orchestration import settings, warehouse
+from orchestration import settings
+from orchestration import warehouse as connections
 from orchestration.defs.quality.results import (
     FINGERPRINT,
     last_good_row_count,
@@ -24,7 +25,7 @@ from orchestration.defs.quality.warehouse_reader import (
     suite_query,
     validated_columns,
 )
-from orchestration.defs.resources import ReportingDay
+from orchestration.defs.resources import ReportingDay, Warehouse
 from orchestration.memory import release_freed_memory
 from orchestration.warehouse_lock import warehouse_turn
 
@@ -53,10 +54,16 @@ def expectation_check(spec: SuiteSpec) -> dg.AssetChecksDefinition:
         pool=settings.WAREHOUSE_POOL,
     )
     def check(
+        context: dg.AssetCheckExecutionContext, reporting_day: ReportingDay, warehouse: Warehouse
+    ) -> Iterator[dg.AssetCheckResult]:
+        with warehouse.in_use():
+            yield from validated(context, reporting_day)
+
+    def validated(
         context: dg.AssetCheckExecutionContext, reporting_day: ReportingDay
     ) -> Iterator[dg.AssetCheckResult]:
         previous = last_good_row_count(context.instance, blocking_key)
-        with warehouse_turn(context.log.info), warehouse.one_connection():
+        with warehouse_turn(context.log.info), connections.one_connection():
             rules = run_rules(spec, previous)
             columns = validated_columns(spec, rules)
             query = suite_query(spec, columns)

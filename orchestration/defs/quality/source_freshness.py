@@ -20,7 +20,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration import settings
-from orchestration.defs.resources import ReportingDay
+from orchestration.defs.resources import ReportingDay, Warehouse
 from orchestration.defs.transform.project import dbt_project, dbt_vars
 from orchestration.warehouse_lock import warehouse_turn
 
@@ -96,7 +96,10 @@ def source_freshness_check(manifest_path: Path) -> dg.AssetChecksDefinition | No
         pool=settings.WAREHOUSE_POOL,
     )
     def check(
-        context: dg.AssetCheckExecutionContext, dbt: DbtCliResource, reporting_day: ReportingDay
+        context: dg.AssetCheckExecutionContext,
+        dbt: DbtCliResource,
+        reporting_day: ReportingDay,
+        warehouse: Warehouse,
     ) -> Iterator[dg.AssetCheckResult]:
         if reporting_day.as_of_date and reporting_day.day() != date.today():
             # A pinned reporting day (a backfill, the demo) is a past view: age against the clock
@@ -110,7 +113,7 @@ def source_freshness_check(manifest_path: Path) -> dg.AssetChecksDefinition | No
                 )
             return
         selection = [f"source:{unique_id.split('.', 2)[2]}" for unique_id in sources]
-        with warehouse_turn(context.log.info):
+        with warehouse.in_use(), warehouse_turn(context.log.info):
             invocation = dbt.cli(
                 ["source", "freshness", "--select", " ".join(selection), *dbt_vars(reporting_day.as_of_date)],
                 manifest=dbt_project().manifest_path,

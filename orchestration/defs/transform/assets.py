@@ -19,7 +19,7 @@ from packaging import version
 
 from orchestration import settings
 from orchestration.defs.previous_results import previous_check_results, previous_metadata
-from orchestration.defs.resources import ReportingDay, default_reporting_day
+from orchestration.defs.resources import ReportingDay, Warehouse, default_reporting_day, default_warehouse
 from orchestration.defs.transform.build_key import (
     build_inputs,
     changed_inputs,
@@ -62,9 +62,9 @@ if not dbt_project().manifest_path.exists():
     pool=settings.WAREHOUSE_POOL,
 )
 def warehouse_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, reporting_day: ReportingDay
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, reporting_day: ReportingDay, warehouse: Warehouse
 ) -> Iterator:
-    with warehouse_turn(context.log.info):
+    with warehouse.in_use(), warehouse_turn(context.log.info):
         yield from build_what_changed(context, dbt, reporting_day)
 
 
@@ -178,6 +178,8 @@ defs = dg.Definitions(
     resources={
         # The day the marts report for (run config may set it); the checks read it too.
         "reporting_day": default_reporting_day(),
+        # Which warehouse the run's assets and checks open (run config may point elsewhere).
+        "warehouse": default_warehouse(),
         "dbt": LocalDbtCliResource(
             project_dir=dbt_project(), dbt_executable=DBT_COMMAND, global_config_flags=DBT_LAUNCH_ARGUMENTS
         ),

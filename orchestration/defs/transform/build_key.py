@@ -18,6 +18,7 @@ from pathlib import Path
 
 from orchestration import settings, warehouse
 from orchestration.warehouse import content_fingerprint
+from orchestration.warehouse_location import location
 
 # dbt materializations that persist rows (views are recomputed on read).
 STORED = ("table", "incremental")
@@ -58,7 +59,7 @@ def _inputs(
     inputs = {
         "dbt project": hashlib.sha256(project).hexdigest(),
         "as-of date": str(as_of),
-        "target": settings.warehouse_target(),
+        "target": location().target,
         "selection": hashlib.sha256("|".join(sorted(selection)).encode()).hexdigest(),
     }
     for schema, table in relations:

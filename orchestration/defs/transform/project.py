@@ -17,6 +17,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration import settings
+from orchestration.warehouse_location import location
 
 # The dbt installed beside the running interpreter (a venv's bin/), whether or not it is on PATH.
 DBT_EXECUTABLE = (
@@ -35,7 +36,7 @@ def dbt_vars(as_of_date: str) -> list[str]:
     """What dbt is told on its command line (never through the environment): the DuckDB file
     (profiles.yml reads the var; dbt runs in its own folder, so the path is absolute) and the
     as-of date, when the run sets one."""
-    values = {"warehouse_path": str(settings.warehouse_path())}
+    values = {"warehouse_path": str(location().duckdb_path)}
     if as_of_date:
         values["as_of_date"] = as_of_date
     return ["--vars", json.dumps(values)]

@@ -1,0 +1,42 @@
+"""The `warehouse` resource is what every step of a run opens: a run whose config points it at
+another DuckDB file loads into that file and validates that file, and leaves the default alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+
+def _quota_rows(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute("select count(*) from raw_plans.quotas").fetchone()[0]
+
+
+def test_a_run_config_points_the_loads_and_checks_at_another_warehouse(
+    demo_warehouse: Path, tmp_path: Path
+) -> None:
+    from orchestration.definitions import defs
+
+    other = tmp_path / "other.duckdb"
+    default_rows = _quota_rows(demo_warehouse / "warehouse.duckdb")
+    plans = list(dg.AssetSelection.groups("plans").resolve(defs.resolve_asset_graph()))
+    run_config = {"resources": {"warehouse": {"config": {"duckdb_path": str(other)}}}}
+    with dg.instance_for_test() as instance:
+        result = defs.resolve_job_def("full_run").execute_in_process(
+            instance=instance, asset_selection=plans, run_config=run_config
+        )
+    assert result.success
+    loaded = _quota_rows(other)
+    assert loaded == default_rows > 0
+    quotas_check = next(
+        e for e in result.get_asset_check_evaluations() if e.check_name == "quotas_expectations"
+    )
+    assert quotas_check.passed and quotas_check.metadata["rows_validated"].value == loaded
+    with duckdb.connect(str(other), read_only=True) as connection:
+        (schemas,) = connection.execute(
+            "select list(distinct schema_name order by schema_name) from duckdb_schemas() "
+            "where schema_name like 'raw_%'"
+        ).fetchone()
+    assert schemas == ["raw_plans", "raw_plans_staging"]  # dlt's merge staging beside it
