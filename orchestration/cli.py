@@ -82,12 +82,15 @@ def _run(
     from orchestration.dagster_home import open_instance
     from orchestration.definitions import defs
     from orchestration.defs.quality.docs import build_quality_docs
+    from orchestration.defs.resources import warehouse_run_config
     from orchestration.run_progress import run_warnings
     from orchestration.run_recovery import execute_job
     from orchestration.summary import format_summary
 
     # The day the run reports for reaches every asset and check through its run config.
-    run_config = {"resources": {"reporting_day": {"config": {"as_of_date": as_of_date}}}}
+    run_config = {
+        "resources": {"reporting_day": {"config": {"as_of_date": as_of_date}}, **warehouse_run_config()}
+    }
     with open_instance() as instance:
 
         def notify(line: str) -> None:
@@ -179,13 +182,15 @@ def backfill(args: argparse.Namespace) -> int:
 
     from orchestration.dagster_home import open_instance
     from orchestration.definitions import defs
+    from orchestration.defs.resources import warehouse_run_config
 
     tags = {
         "dagster/asset_partition_range_start": args.start.isoformat(),
         "dagster/asset_partition_range_end": args.end.isoformat(),
     }
     run_config = {
-        "ops": {"compensation__closed_months": {"config": {"accept_exceptions": args.accept_exceptions}}}
+        "ops": {"compensation__closed_months": {"config": {"accept_exceptions": args.accept_exceptions}}},
+        "resources": warehouse_run_config(),
     }
     from orchestration.run_recovery import execute_job
 

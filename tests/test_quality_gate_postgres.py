@@ -75,6 +75,7 @@ def test_a_bad_batch_fails_its_blocking_check_on_postgres_and_nothing_is_publish
     pg_warehouse: dict[str, Any],
 ) -> None:
     from orchestration.definitions import defs
+    from orchestration.defs.resources import warehouse_run_config
 
     params = pg_warehouse["params"]
     # What BI reads today: an earlier, audited publication.
@@ -89,11 +90,18 @@ def test_a_bad_batch_fails_its_blocking_check_on_postgres_and_nothing_is_publish
 
     job = defs.resolve_job_def("full_run")
     sources = list(dg.AssetSelection.groups("crm", "finance", "plans").resolve(defs.resolve_asset_graph()))
+    # The run works on the warehouse the settings name now (PostgreSQL), as the command line's do.
+    on_postgres = {"resources": warehouse_run_config()}
     with dg.instance_for_test() as instance:
-        loaded = job.execute_in_process(instance=instance, asset_selection=sources, raise_on_error=False)
+        loaded = job.execute_in_process(
+            instance=instance, asset_selection=sources, raise_on_error=False, run_config=on_postgres
+        )
         evaluations = {e.asset_check_key: e for e in loaded.get_asset_check_evaluations()}
         published = job.execute_in_process(
-            instance=instance, asset_selection=[dg.AssetKey(["serving", "marts"])], raise_on_error=False
+            instance=instance,
+            asset_selection=[dg.AssetKey(["serving", "marts"])],
+            raise_on_error=False,
+            run_config=on_postgres,
         )
 
     # Every raw table's suite ran on PostgreSQL; the clean ones passed.

@@ -14,9 +14,12 @@ import pytest
 
 def _run(as_of_date: str) -> dict[str, dg.AssetCheckEvaluation]:
     from orchestration.definitions import defs
+    from orchestration.defs.resources import warehouse_run_config
 
     job = defs.resolve_job_def("source_freshness")
-    run_config = {"resources": {"reporting_day": {"config": {"as_of_date": as_of_date}}}}
+    run_config = {
+        "resources": {"reporting_day": {"config": {"as_of_date": as_of_date}}, **warehouse_run_config()}
+    }
     with dg.instance_for_test() as instance:
         result = job.execute_in_process(instance=instance, run_config=run_config)
     return {e.asset_key.to_user_string(): e for e in result.get_asset_check_evaluations()}
