@@ -11,10 +11,13 @@ from orchestration import settings
 
 
 def dbt_build(workdir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`dbt build <args>` with `env` added; fails the test with dbt's output if it fails."""
+    """`dbt build <args>` with `env` added; fails the test with dbt's output if it fails. A build of
+    a selection runs only the tests whose every parent it builds (a reference test from a model
+    left out would read a table that is not there)."""
     dbt = Path(sys.executable).parent / "dbt"
+    cautious = ["--indirect-selection", "cautious"] if "--select" in args else []
     command = [str(dbt), "build", "--profiles-dir", ".", "--target-path", str(workdir / "target"),
-               "--log-path", str(workdir / "logs"), *args]  # fmt: skip
+               "--log-path", str(workdir / "logs"), *cautious, *args]  # fmt: skip
     result = subprocess.run(
         command,
         cwd=settings.DBT_PROJECT_DIR,

@@ -18,8 +18,12 @@ ledger_months as (
 )
 
 select
-    ledger_months.*,
-    statements.*
+    coalesce(ledger_months.user_id, statements.user_id) as user_id,
+    coalesce(ledger_months.ledger_month, statements.statement_month) as ledger_month,
+    coalesce(ledger_months.currency_code, statements.currency_code) as currency_code,
+    ledger_months.ledger_amount,
+    statements.statement_id,
+    statements.net_payout_amount
 from ledger_months
 full outer join statements
     on ledger_months.user_id = statements.user_id
