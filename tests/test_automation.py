@@ -160,6 +160,30 @@ def test_the_webhook_gets_failed_blocking_checks_and_stale_marts(webhook: list[d
         assert webhook[-1] == {"text": ":hourglass: fct_example is stale (past its freshness SLA)."}
 
 
+@dg.asset_check(asset=raw_batch, name="source_freshness")
+def raw_batch_source_freshness() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=False,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="error: newest change 80.0 h old; warn after 26 hour(s), error after 72 hour(s)",
+    )
+
+
+def test_the_webhook_gets_a_stale_source_as_stale_not_as_blocking(webhook: list[dict]) -> None:
+    definitions = dg.Definitions(assets=[raw_batch], asset_checks=[raw_batch_source_freshness])
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, definitions=definitions)
+        alerts.alert_on_failed_checks(context)  # starts watching from now
+        assert dg.materialize([raw_batch, raw_batch_source_freshness], instance=instance).success
+        alerts.alert_on_failed_checks(
+            dg.build_sensor_context(instance=instance, cursor=context.cursor, definitions=definitions)
+        )
+    assert [m["text"] for m in webhook] == [
+        ":hourglass: Source raw_batch is stale: error: newest change 80.0 h old; warn after 26 hour(s), "
+        "error after 72 hour(s)."
+    ]
+
+
 @dg.op
 def fail_loudly() -> None:
     raise RuntimeError("the ERP database refused the connection")
