@@ -109,3 +109,12 @@ def test_unit_tests_run_again_only_when_the_manifest_changes(tmp_path: Path) -> 
     assert unit_tests_passed(tmp_path)  # another data folder, same code: not again
     (tmp_path / "code.key").write_text("code v2")
     assert not unit_tests_passed(tmp_path)
+
+
+def test_every_job_of_the_code_location_resolves() -> None:
+    """What `dagster dev` does when it loads the code: one job selecting part of a check that
+    cannot be split (crm_refresh takes only the CRM's freshness) fails the whole location."""
+    from orchestration.definitions import defs
+
+    names = {job.name for job in defs.resolve_all_job_defs()}
+    assert {"full_run", "crm_refresh", "ingest_exports", "source_freshness", "close_comp_month"} <= names
