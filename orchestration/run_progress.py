@@ -39,6 +39,8 @@ def phase_of(step_key: str) -> str:
         return "dbt"
     if step_key.endswith("_suite"):
         return "raw checks" if step_key.startswith("raw_") else "mart checks"
+    if step_key == "dbt_source_freshness":
+        return "raw checks"  # checks on the raw tables too, not a load
     if step_key.startswith("freshness_check"):
         return "freshness"
     if step_key.startswith("serving__"):

@@ -118,3 +118,18 @@ def test_every_job_of_the_code_location_resolves() -> None:
 
     names = {job.name for job in defs.resolve_all_job_defs()}
     assert {"full_run", "crm_refresh", "ingest_exports", "source_freshness", "close_comp_month"} <= names
+
+
+def test_the_command_line_puts_each_step_of_the_run_in_its_phase() -> None:
+    """`make run` prints a line per phase: the load line counts the sources loaded, and the checks
+    on raw tables (the suites and dbt's source freshness) are raw checks."""
+    from orchestration.definitions import defs
+    from orchestration.run_progress import phase_of
+
+    steps = {node.name for node in defs.resolve_job_def("full_run").graph.node_dict.values()}
+    assert {step for step in steps if phase_of(step) == "load"} == {
+        "crm_exports",
+        "finance_exports",
+        "plan_files",
+    }
+    assert phase_of("dbt_source_freshness") == "raw checks" and "dbt_source_freshness" in steps
