@@ -169,15 +169,23 @@ def raw_batch_source_freshness() -> dg.AssetCheckResult:
     )
 
 
-def test_the_webhook_gets_a_stale_source_as_stale_not_as_blocking(webhook: list[dict]) -> None:
-    definitions = dg.Definitions(assets=[raw_batch], asset_checks=[raw_batch_source_freshness])
+def _alerts_after_materializing(
+    asset: dg.AssetsDefinition, check: dg.AssetChecksDefinition
+) -> dg.ExecuteInProcessResult:
+    """The alert sensor starts watching, `asset` and its `check` run, the sensor ticks again."""
+    definitions = dg.Definitions(assets=[asset], asset_checks=[check])
     with dg.instance_for_test() as instance:
         context = dg.build_sensor_context(instance=instance, definitions=definitions)
         alerts.alert_on_failed_checks(context)  # starts watching from now
-        assert dg.materialize([raw_batch, raw_batch_source_freshness], instance=instance).success
+        result = dg.materialize([asset, check], instance=instance, raise_on_error=False)
         alerts.alert_on_failed_checks(
             dg.build_sensor_context(instance=instance, cursor=context.cursor, definitions=definitions)
         )
+    return result
+
+
+def test_the_webhook_gets_a_stale_source_as_stale_not_as_blocking(webhook: list[dict]) -> None:
+    assert _alerts_after_materializing(raw_batch, raw_batch_source_freshness).success
     assert [m["text"] for m in webhook] == [
         ":hourglass: Source raw_batch is stale: error: newest change 80.0 h old; warn after 26 hour(s), "
         "error after 72 hour(s)."
@@ -225,17 +233,8 @@ def bookings_reconcile() -> dg.AssetCheckResult:
 
 
 def test_business_exceptions_are_alerted_as_warnings_and_publishing_goes_on(webhook: list[dict]) -> None:
-    definitions = dg.Definitions(assets=[exceptions_mart], asset_checks=[bookings_reconcile])
-    with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(instance=instance, definitions=definitions)
-        alerts.alert_on_failed_checks(context)
-        result = dg.materialize(
-            [exceptions_mart, bookings_reconcile], instance=instance, raise_on_error=False
-        )
-        assert result.success  # a warning stops nothing
-        alerts.alert_on_failed_checks(
-            dg.build_sensor_context(instance=instance, cursor=context.cursor, definitions=definitions)
-        )
+    result = _alerts_after_materializing(exceptions_mart, bookings_reconcile)
+    assert result.success  # a warning stops nothing
     assert [m["text"] for m in webhook] == [
         f":warning: Business exceptions in run {result.run_id} (compensation/fct_bookings_invoice_exceptions"
         " / bookings_reconcile): Got 3 results, configured to warn if != 0. Published anyway; finance works"

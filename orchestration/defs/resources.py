@@ -60,33 +60,26 @@ class Warehouse(dg.ConfigurableResource):
             yield
 
 
-def default_warehouse() -> Warehouse:
+def _warehouse_settings() -> dict[str, str | int]:
+    """The resource's fields from the settings as they are now, all but the password."""
     where = Location.from_settings()
-    return Warehouse(
-        target=where.target,
-        duckdb_path=str(where.duckdb_path),
-        pg_host=where.pg_host,
-        pg_port=where.pg_port,
-        pg_user=where.pg_user,
-        pg_password=dg.EnvVar("SALESOPS_PG_PASSWORD") if where.pg_password else "",
-        pg_database=where.pg_database,
-    )
+    return {
+        "target": where.target,
+        "duckdb_path": str(where.duckdb_path),
+        "pg_host": where.pg_host,
+        "pg_port": where.pg_port,
+        "pg_user": where.pg_user,
+        "pg_database": where.pg_database,
+    }
+
+
+def default_warehouse() -> Warehouse:
+    password = dg.EnvVar("SALESOPS_PG_PASSWORD") if Location.from_settings().pg_password else ""
+    return Warehouse(**_warehouse_settings(), pg_password=password)
 
 
 def warehouse_run_config() -> dict[str, dict]:
     """The `warehouse` resource's run config from the settings as they are now: a command that
     starts a run in a process that loaded the definitions earlier (a test, a notebook) still
     runs on the warehouse the settings name. The password stays the resource's EnvVar."""
-    where = Location.from_settings()
-    return {
-        "warehouse": {
-            "config": {
-                "target": where.target,
-                "duckdb_path": str(where.duckdb_path),
-                "pg_host": where.pg_host,
-                "pg_port": where.pg_port,
-                "pg_user": where.pg_user,
-                "pg_database": where.pg_database,
-            }
-        }
-    }
+    return {"warehouse": {"config": _warehouse_settings()}}
