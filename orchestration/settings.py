@@ -19,12 +19,14 @@ WAREHOUSE_POOL = "warehouse"
 
 
 WAREHOUSE_TARGETS = ("duckdb", "postgres")
-# Each CRM connector and the raw dataset it loads (the files are Salesforce-shaped).
+# Each CRM connector and the raw dataset it loads (`files` are Salesforce-shaped export files,
+# `zoho_files` Zoho's own data backup).
 CRM_DATASETS = {
     "files": "raw_salesforce",
     "salesforce": "raw_salesforce",
     "hubspot": "raw_hubspot",
     "zoho": "raw_zoho",
+    "zoho_files": "raw_zoho",
 }
 CRM_SOURCES = tuple(CRM_DATASETS)
 FINANCE_SOURCES = ("files", "database")
@@ -46,7 +48,7 @@ def warehouse_target() -> str:
 
 def crm_sources() -> tuple[str, ...]:
     """Where CRM data comes from: one or several (comma-separated) of the Salesforce-shaped export
-    files (default), the Salesforce API, the HubSpot API and the Zoho CRM API. dbt reads the same list
+    files (default), the Salesforce API, the HubSpot API, the Zoho CRM API and Zoho's data backup. dbt reads the same list
     (macro crm_systems) to union the systems' canonical CRM entities."""
     value = os.environ.get("SALESOPS_CRM_SOURCE", CRM_SOURCES[0])
     sources = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
@@ -56,11 +58,12 @@ def crm_sources() -> tuple[str, ...]:
             f"SALESOPS_CRM_SOURCE={value!r}: {', '.join(unknown) or 'empty'} is not a CRM source; "
             f"name one or several of {', '.join(CRM_SOURCES)}, separated by commas, or unset it."
         )
-    if {"files", "salesforce"} <= set(sources):
-        raise ValueError(
-            f"SALESOPS_CRM_SOURCE={value!r}: 'files' (Salesforce-shaped export files) and 'salesforce' "
-            "(the API) load the same raw_salesforce tables; name one of them."
-        )
+    for files, api in (("files", "salesforce"), ("zoho_files", "zoho")):
+        if {files, api} <= set(sources):
+            raise ValueError(
+                f"SALESOPS_CRM_SOURCE={value!r}: {files!r} (export files) and {api!r} (the API) load the "
+                f"same {CRM_DATASETS[api]} tables; name one of them."
+            )
     return sources
 
 

@@ -15,6 +15,7 @@ from ingestion.plans import plan_files
 from ingestion.retention import keep_superseded_days, prune_superseded_versions
 from ingestion.salesforce import salesforce
 from ingestion.zoho import zoho
+from ingestion.zoho.backup import zoho_backup
 from orchestration import settings
 from orchestration.defs.ingestion.pipelines import warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
@@ -80,6 +81,7 @@ CRM_CONNECTORS: dict[str, Callable[[], DltSource]] = {
     "salesforce": salesforce,
     "hubspot": hubspot,
     "zoho": zoho,
+    "zoho_files": lambda: zoho_backup(str(settings.exports_dir())),
 }
 
 

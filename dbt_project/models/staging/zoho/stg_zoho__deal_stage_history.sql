@@ -10,7 +10,7 @@ renamed as (
         deal_id,
         id as stage_history_id,
         stage as stage_name,
-        amount,
+        cast(amount as decimal(18, 2)) as amount,
         cast(closing_date as date) as close_date,
         cast(probability as decimal(5, 2)) as probability_pct,
         cast(modified_time as timestamp) as changed_at

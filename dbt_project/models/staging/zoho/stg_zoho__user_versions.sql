@@ -12,7 +12,7 @@ versions as (
         {{ version_range('id', 'modified_time') }},
         reporting_to_id as manager_id,
         role_id,
-        coalesce(status = 'active', false) as is_active
+        coalesce(lower(status) = 'active', false) as is_active
     from source
 )
 

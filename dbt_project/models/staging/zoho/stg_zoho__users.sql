@@ -11,7 +11,7 @@ renamed as (
         full_name as user_name,
         role_id,
         reporting_to_id as manager_id,
-        coalesce(status = 'active', false) as is_active,
+        coalesce(lower(status) = 'active', false) as is_active,
         created_time as created_at,
         modified_time as modified_at
     from source

@@ -1,5 +1,6 @@
--- The state of each Zoho deal after every move its Stage_History records: one row per
--- (deal, changed_at). The forecast category is the stage's, from the Stage picklist.
+-- The state of each Zoho deal after every move: from its Stage_History (the API), or, for a deal
+-- read from Zoho's data backup, which has none, from the versions the backups brought. One row
+-- per (deal, changed_at). The forecast category is the stage's, from the Stage picklist.
 
 with
 
@@ -7,22 +8,52 @@ stage_history as (
     select * from {{ ref('stg_zoho__deal_stage_history') }}
 ),
 
+deal_versions as (
+    select * from {{ ref('stg_zoho__deal_versions') }}
+),
+
 stages as (
     select * from {{ ref('stg_zoho__deal_stages') }}
 ),
 
+moves as (
+    select
+        deal_id,
+        changed_at,
+        stage_name,
+        amount,
+        close_date,
+        probability_pct
+    from stage_history
+    union all
+    select
+        deal_id,
+        cast(modified_at as timestamp) as changed_at,
+        stage_name,
+        amount,
+        close_date,
+        probability_pct
+    from deal_versions
+    where
+        is_move
+        and not exists (
+            select 1 from stage_history
+            where stage_history.deal_id = deal_versions.deal_id
+        )
+),
+
 opportunity_history as (
     select
-        stage_history.deal_id as opportunity_id,
-        stage_history.changed_at,
-        stage_history.stage_name,
-        stage_history.amount,
-        stage_history.close_date,
-        stage_history.probability_pct,
+        moves.deal_id as opportunity_id,
+        moves.changed_at,
+        moves.stage_name,
+        moves.amount,
+        moves.close_date,
+        moves.probability_pct,
         stages.forecast_category
-    from stage_history
+    from moves
     left join stages
-        on stage_history.stage_name = stages.stage_name
+        on moves.stage_name = stages.stage_name
 )
 
 select * from opportunity_history
