@@ -1,7 +1,7 @@
-"""Fault injection: `orchestration.cli run` killed with SIGKILL during the dlt load, during dbt
-and during publishing; the next run finishes unaided and publishes what a clean run of the same
-demo publishes, with no dbt and no temp file left behind. The publish step killed half-way leaves a
-temp file the next publish clears. SIGTERM cancels a run at once."""
+"""Fault injection: `orchestration.cli run` killed with SIGKILL during the dlt load and during dbt;
+the next run finishes unaided and publishes what a clean run of the same demo publishes, with no
+dbt and no temp file left behind. The publish step killed half-way leaves a temp file the next
+publish clears. SIGTERM cancels a run at once."""
 
 from __future__ import annotations
 
@@ -131,12 +131,8 @@ def test_a_run_killed_anywhere_is_recovered_by_the_next_one(demo_warehouse: Path
     while dbt_builds(data_dir) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert dbt_builds(data_dir) == [], "dbt outlived the run that started it"
-    # 3. During publishing: a serving file is being staged next to the live ones.
+    # 3. The next run finishes unaided, with what a clean run of the same demo publishes.
     serving = data_dir / "serving"
-    run = start_run(data_dir, **demo)
-    kill_when(run, lambda: any(serving.glob(".*.tmp*")), "publishing", poll=0.005)
-    # 4. The next run finishes unaided, with what a clean run of the same demo publishes, and
-    # nothing of the killed publish is left beside the serving files.
     run = start_run(data_dir, **demo)
     _, errors = run.communicate(timeout=600)
     assert run.returncode == 0, errors[-3000:]
@@ -145,9 +141,10 @@ def test_a_run_killed_anywhere_is_recovered_by_the_next_one(demo_warehouse: Path
     assert list(serving.glob(".*")) == []
     with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
         statuses = [run.status for run in instance.get_runs()]
-    assert statuses == [dg.DagsterRunStatus.SUCCESS] + [dg.DagsterRunStatus.FAILURE] * 3
-    # 5. The publish step alone, killed while its staged file is certainly half-written: the
-    # next publish clears it and swaps in a whole file.
+    assert statuses == [dg.DagsterRunStatus.SUCCESS] + [dg.DagsterRunStatus.FAILURE] * 2
+    # 4. Publishing killed while its staged file is certainly half-written: the next publish
+    # clears it and swaps in a whole file. (The publish step alone: a whole run killed there
+    # costs one more full run, and is swept as the two above are.)
     publisher = subprocess.Popen([sys.executable, "-c", PUBLISH.format(data_dir=data_dir)], cwd=PROJECT_ROOT)
     kill_when(publisher, lambda: any(serving.glob(".*.tmp*")), "publishing")
     assert any(serving.glob(".*.tmp*"))
