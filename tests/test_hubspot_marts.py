@@ -79,6 +79,28 @@ def test_quota_attainment_matches_except_for_split_credit(
     assert_quotas_and_bookings_match_but_split_credit(hubspot_warehouse)
 
 
+def test_team_managers_roll_up_their_teams_quotas_as_salesforce_managers_do(
+    hubspot_warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """HubSpot has no manager: a rep's manager is their plan team's manager. The demo's Salesforce
+    reps report to their team's manager, so each team manager's quota in each period is the
+    Salesforce build's; above them (regional VPs, the CRO) HubSpot has no manager rows."""
+    managers = """
+        select member_name, period_grain, period_start, quota_amount
+        from {schema}fct_quota_attainment where attainment_level = 'manager'
+    """
+    hubspot_rows = hubspot_warehouse.execute(managers.format(schema="quota.") + " order by all").fetchall()
+    team_managers = hubspot_warehouse.execute(
+        "select count(distinct manager_user_id) from staging.stg_plans__teams"
+    ).fetchone()[0]
+    files_rows = hubspot_warehouse.execute(
+        managers.format(schema="files.quota.")
+        + " and member_id in (select manager_user_id from files.staging.stg_plans__teams) order by all"
+    ).fetchall()
+    assert len({row[0] for row in hubspot_rows}) == team_managers > 1
+    assert hubspot_rows == files_rows
+
+
 def test_owner_changes_and_stage_history_come_from_hubspot_property_history(
     hubspot_warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
