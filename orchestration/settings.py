@@ -48,8 +48,8 @@ def warehouse_target() -> str:
 
 def crm_sources() -> tuple[str, ...]:
     """Where CRM data comes from: one or several (comma-separated) of the Salesforce-shaped export
-    files (default), the Salesforce API, the HubSpot API, the Zoho CRM API and Zoho's data backup. dbt reads the same list
-    (macro crm_systems) to union the systems' canonical CRM entities."""
+    files (default), the Salesforce API, the HubSpot API, the Zoho CRM API and Zoho's data backup.
+    dbt reads the same list (macro crm_systems) to union the systems' canonical CRM entities."""
     value = os.environ.get("SALESOPS_CRM_SOURCE", CRM_SOURCES[0])
     sources = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [source for source in sources if source not in CRM_SOURCES]
