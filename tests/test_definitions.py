@@ -76,6 +76,7 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
         "pipeline",
         "quota",
         "compensation",
+        "marketing",
         "serving",
     }
     for key in graph.get_all_asset_keys():

@@ -40,10 +40,20 @@ def test_every_mart_is_published_in_its_schema_once_with_its_run(
     serving: dict[str, duckdb.DuckDBPyConnection],
 ) -> None:
     expected = table_row_counts(MART_SCHEMAS)
-    assert {name.split(".")[0] for name in expected} == {"core", "pipeline", "quota", "compensation"}
-    # Everyone's file: pipeline, quota and the dimensions; finance's: compensation and the dimensions.
+    assert {name.split(".")[0] for name in expected} == {
+        "core",
+        "pipeline",
+        "quota",
+        "compensation",
+        "marketing",
+    }
+    # Everyone's file: pipeline, quota and the dimensions; finance's: compensation, acquisition cost
+    # (commission expense by region) and the dimensions.
     layout = {store: {s for s, _ in _published(connection)} for store, connection in serving.items()}
-    assert layout == {"marts": {"core", "pipeline", "quota"}, "finance": {"compensation", "core"}}
+    assert layout == {
+        "marts": {"core", "pipeline", "quota"},
+        "finance": {"compensation", "marketing", "core"},
+    }
     published = {f"{s}.{t}" for connection in serving.values() for s, t in _published(connection)}
     assert published == set(expected)
     run_ids = set()
@@ -223,8 +233,9 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     """Each README query runs as written on the store it names; three are checked against the
     facts (as of 2026-06-30: last quarter is 2026 Q1, next quarter 2026 Q3, last month May 2026)."""
     queries = readme_day_one_queries()
-    assert [store for store, _ in queries] == ["marts"] * 4 + ["finance"]
+    assert [store for store, _ in queries] == ["marts"] * 4 + ["finance"] * 2
     answers = []
+    rep_parameters: dict[str, str] = {}
     for store, query in queries:
         parameters = None
         if "$rep_name" in query:
@@ -237,11 +248,11 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
                 )
                 .fetchone()
             )
-            parameters = {"rep_name": rep}
+            parameters = rep_parameters = {"rep_name": rep}
         cursor = serving[store].execute(query, parameters)
         columns = [column[0] for column in cursor.description]
         answers.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
-    bookings_by_region, win_rates, coverage, above_quota, earnings = answers
+    bookings_by_region, win_rates, coverage, above_quota, earnings, acquisition = answers
     assert all(answers), "every day-one question has an answer on the demo"
     (won_in_q1,) = (
         serving["marts"]
@@ -260,13 +271,36 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
             "select sum(commission_amount) from compensation.fct_commission_lines as lines "
             "join core.dim_reps as reps using (user_id) "
             "where lines.commission_month = '2026-05-01' and reps.rep_name = ?",
-            [parameters["rep_name"]],
+            [rep_parameters["rep_name"]],
         )
         .fetchone()
     )
     assert {row["commission_month"].isoformat() for row in earnings} == {"2026-05-01"}
     assert sum(row["commission_amount"] for row in earnings) == lines_total
     assert all(row["opportunity_name"] for row in earnings)  # the why: each line names its deal
+    # CAC in 2026 Q1: the accounts whose first won deal is new business and closed in it, and the
+    # quarter's cost over them.
+    (new_in_q1,) = (
+        serving["finance"]
+        .execute(
+            "select count(*) from (select account_id, opportunity_type, close_date, row_number() over "
+            "(partition by account_id order by close_date, opportunity_id) as n from core.dim_opportunities "
+            "where is_won) where n = 1 and opportunity_type = 'New Business' "
+            "and close_date between '2026-01-01' and '2026-03-31'"
+        )
+        .fetchone()
+    )
+    (q1,) = [
+        row
+        for row in acquisition
+        if row["region"] == "All" and row["period_start"].isoformat() == "2026-01-01"
+    ]
+    assert new_in_q1 > 0 and q1["new_customers"] == new_in_q1
+    assert q1["cac_reporting"] == round(q1["total_cost_reporting"] / new_in_q1, 2)
+    regions = [
+        row for row in acquisition if row["region"] != "All" and row["period_start"] == q1["period_start"]
+    ]
+    assert sum(row["new_customers"] for row in regions) == new_in_q1
     # Next quarter (2026 Q3): the quota the plan files set ahead, and the open pipeline due in it
     # on the as-of date.
     (due_in_q3,) = (

@@ -10,3 +10,10 @@
 {% macro known_deal_types() -%}
     {{ return(var('hubspot_deal_types').values() | unique | list) }}
 {%- endmacro %}
+
+{#- Payout ledger entries that are commission expense (for customer acquisition cost): what was
+    earned, SPIFFs, overrides and clawbacks. Draws are advances, held and released the cash timing
+    of on-cash plans. An adjustment counts as the entry it adjusts. -#}
+{% macro commission_expense_entry_types() -%}
+    ('earned', 'spiff', 'override', 'clawback')
+{%- endmacro %}

@@ -178,4 +178,18 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
             *non_negative("capitalized_closing_amount", "accrued_liability_amount", severity="warning"),
         ],
     ),
+    SuiteSpec(
+        "marketing",
+        "fct_acquisition_cost",
+        ("acquisition_cost_id",),
+        [
+            *required_fields("period_start", "breakdown_value", "total_cost_reporting"),
+            *non_negative(
+                "new_customers", "marketing_spend_reporting", "other_sales_marketing_cost_reporting"
+            ),
+            # A month of clawbacks can make commission expense negative: a negative total is worth a
+            # look, not a reason to hold the publication back.
+            *non_negative("total_cost_reporting", severity="warning"),
+        ],
+    ),
 )

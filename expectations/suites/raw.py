@@ -36,6 +36,8 @@ EXTRA_RULES: dict[tuple[str, str], Rules] = {
     (FIN, "payments"): non_negative("amount"),
     (FIN, "credit_notes"): non_negative("amount"),
     (FIN, "fx_rates"): POSITIVE_RATE,
+    (FIN, "marketing_spend"): non_negative("amount"),
+    (FIN, "sales_marketing_costs"): non_negative("amount"),
     (PLANS, "quotas"): [*non_negative("quota_amount"), *percentage("ramp_pct")],
 }
 

@@ -23,6 +23,7 @@ from ingestion.demo_company.calendar_utils import (
     month_starts,
     poisson,
 )
+from ingestion.demo_company.costs import write_sales_marketing_costs
 from ingestion.demo_company.finance import bill_won_deal, write_fx_rates
 from ingestion.demo_company.ids import sf_id
 from ingestion.demo_company.opportunities import OpportunityLife, draw_amount_cents, draw_term, simulate
@@ -589,6 +590,7 @@ def generate(out_dir: Path, seed: int, as_of: date, scale: float) -> dict[str, i
         company = DemoCompany(seed, as_of, org, writer)
         write_users_and_roles(writer, org)
         write_fx_rates(writer, seed, settings.EPOCH - timedelta(days=31), as_of)
+        write_sales_marketing_costs(writer, seed, org, settings.EPOCH, as_of)
         for book in org.books:
             if book.opened < settings.EPOCH:
                 company.seed_initial_book(book)

@@ -50,6 +50,24 @@ FINANCE_TABLES: tuple[TableContract, ...] = (
         {**_FIN_AUDIT, "credit_date": DATE, "amount": MONEY},
         ("credit_note_id", "invoice_id", "credit_date", "amount"),
     ),
+    # Sales and marketing costs, for customer acquisition cost: marketing spend by channel (and
+    # campaign where known), and the other costs of selling and marketing (salaries, tools, events).
+    TableContract(
+        "marketing_spend",
+        "marketing_spend",
+        ("spend_id",),
+        "updated_at",
+        {**_FIN_AUDIT, "spend_month": DATE, "amount": MONEY},
+        ("spend_id", "spend_month", "channel", "amount", "currency"),
+    ),
+    TableContract(
+        "sales_marketing_costs",
+        "sales_marketing_costs",
+        ("cost_id",),
+        "updated_at",
+        {**_FIN_AUDIT, "cost_month": DATE, "amount": MONEY},
+        ("cost_id", "cost_month", "category", "amount", "currency"),
+    ),
     TableContract(
         "fx_rates",
         "fx_rates",

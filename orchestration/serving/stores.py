@@ -1,7 +1,7 @@
 """What is published where: every BI user reads the pipeline and quota marts and the conformed
-dimensions (core); compensation is published apart, for finance only. Published tables keep
-their mart's schema (`pipeline.fct_opportunities`; on PostgreSQL `serving_pipeline`), their
-descriptions, and carry the run that published them."""
+dimensions (core); compensation and acquisition cost (marketing) are published apart, for
+finance only. Published tables keep their mart's schema (`pipeline.fct_opportunities`; on
+PostgreSQL `serving_pipeline`), their descriptions, and carry the run that published them."""
 
 from __future__ import annotations
 
@@ -80,7 +80,9 @@ MARTS = ServingStore(
 )
 COMPENSATION = ServingStore(
     "compensation",
-    ("compensation",),
+    # Acquisition cost carries commission expense by region and segment, which can be one rep's
+    # pay: it is published for finance too.
+    ("compensation", "marketing"),
     "finance",
     (
         # Reps are paid in their plan's currency: one total per currency, never a sum across them.
