@@ -187,9 +187,18 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
             *non_negative(
                 "new_customers", "marketing_spend_reporting", "other_sales_marketing_cost_reporting"
             ),
-            # A month of clawbacks can make commission expense negative: a negative total is worth a
-            # look, not a reason to hold the publication back.
-            *non_negative("total_cost_reporting", severity="warning"),
+            # A region's month of clawbacks without new customers can rightly cost less than nothing;
+            # the whole company's selling and marketing cannot: worth a look, not a hold.
+            (
+                expect(
+                    "ExpectColumnValuesToBeBetween",
+                    column="total_cost_reporting",
+                    min_value=0,
+                    row_condition='breakdown_level == "company"',
+                    condition_parser="pandas",
+                ),
+                "warning",
+            ),
         ],
     ),
 )
