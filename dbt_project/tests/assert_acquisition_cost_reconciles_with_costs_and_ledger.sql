@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_acquisition_cost'}}}) }}  -- shown in Dagster as a check on fct_acquisition_cost
 -- CAC's costs reconcile with their sources: each month's company row holds the cost files'
 -- marketing spend and other costs and the payout ledger's commission expense, converted at the
 -- month's first-day rate; each quarter's company row is its months' sum; and where a month has new
