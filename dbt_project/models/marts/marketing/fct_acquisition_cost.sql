@@ -121,22 +121,19 @@ measured as (
         breakdowns.breakdown_level,
         breakdowns.breakdown_value,
         cast(coalesce(customers.new_customers, 0) as integer) as new_customers,
+        {%- for shared_cost, column in [
+            ('marketing_spend', 'marketing_spend_reporting'),
+            ('other_costs', 'other_sales_marketing_cost_reporting'),
+        ] %}
         cast(
             case
-                when breakdowns.breakdown_level = 'company' then company.marketing_spend
+                when breakdowns.breakdown_level = 'company' then company.{{ shared_cost }}
                 when company.new_customers > 0
-                    then company.marketing_spend * coalesce(customers.new_customers, 0) / company.new_customers
+                    then company.{{ shared_cost }} * coalesce(customers.new_customers, 0) / company.new_customers
                 else 0
             end as decimal(18, 2)
-        ) as marketing_spend_reporting,
-        cast(
-            case
-                when breakdowns.breakdown_level = 'company' then company.other_costs
-                when company.new_customers > 0
-                    then company.other_costs * coalesce(customers.new_customers, 0) / company.new_customers
-                else 0
-            end as decimal(18, 2)
-        ) as other_sales_marketing_cost_reporting,
+        ) as {{ column }},
+        {%- endfor %}
         cast(coalesce(direct_costs.commission_cost, 0) as decimal(18, 2)) as commission_cost_reporting,
         customers.first_year_value
     from breakdowns
