@@ -92,3 +92,26 @@ def percentage(*columns: str, severity: Severity = "blocking") -> Rules:
         (expect("ExpectColumnValuesToBeBetween", column=column, min_value=0, max_value=100), severity)
         for column in columns
     ]
+
+
+def rate(*columns: str, severity: Severity = "blocking") -> Rules:
+    """A share or a conversion rate: between 0 and 1."""
+    return [
+        (expect("ExpectColumnValuesToBeBetween", column=column, min_value=0, max_value=1), severity)
+        for column in columns
+    ]
+
+
+def at_most(column: str, limit_column: str, severity: Severity = "blocking") -> Rules:
+    """`column` never exceeds `limit_column` in the same row (a stage within the one before it)."""
+    return [
+        (
+            expect(
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                column_A=limit_column,
+                column_B=column,
+                or_equal=True,
+            ),
+            severity,
+        )
+    ]

@@ -233,7 +233,7 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     """Each README query runs as written on the store it names; three are checked against the
     facts (as of 2026-06-30: last quarter is 2026 Q1, next quarter 2026 Q3, last month May 2026)."""
     queries = readme_day_one_queries()
-    assert [store for store, _ in queries] == ["marts"] * 4 + ["finance"] * 2
+    assert [store for store, _ in queries] == ["marts"] * 4 + ["finance"] * 5
     answers = []
     rep_parameters: dict[str, str] = {}
     for store, query in queries:
@@ -252,7 +252,7 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
         cursor = serving[store].execute(query, parameters)
         columns = [column[0] for column in cursor.description]
         answers.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
-    bookings_by_region, win_rates, coverage, above_quota, earnings, acquisition = answers
+    bookings_by_region, win_rates, coverage, above_quota, earnings, acquisition, *marketing = answers
     assert all(answers), "every day-one question has an answer on the demo"
     (won_in_q1,) = (
         serving["marts"]
@@ -301,6 +301,7 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
         row for row in acquisition if row["region"] != "All" and row["period_start"] == q1["period_start"]
     ]
     assert sum(row["new_customers"] for row in regions) == new_in_q1
+    _check_marketing_answers(serving["finance"], *marketing)
     # Next quarter (2026 Q3): the quota the plan files set ahead, and the open pipeline due in it
     # on the as-of date.
     (due_in_q3,) = (
@@ -326,3 +327,39 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
         assert row["pipeline_coverage_ratio"] == round(
             row["pipeline_due_in_period_amount"] / row["quota_amount"], 2
         )
+
+
+def _check_marketing_answers(
+    finance: duckdb.DuckDBPyConnection, funnel: list[dict], roi: list[dict], attribution: list[dict]
+) -> None:
+    """The README's funnel, ROI and attribution answers (as of 2026-06-30), against the marts."""
+    # Funnel: each stage within the one before, and each quarter's leads are its months' leads.
+    assert all(r["leads"] >= r["mqls"] >= r["sqls"] >= r["opportunities"] >= r["won"] for r in funnel)
+    assert {r["period_start"].isoformat() for r in funnel} >= {"2025-10-01", "2026-01-01", "2026-04-01"}
+    (q1_months,) = finance.execute(
+        "select sum(leads_created) from marketing.fct_lead_funnel where period_grain = 'month' "
+        "and period_start between '2026-01-01' and '2026-03-01'"
+    ).fetchone()
+    assert sum(r["leads"] for r in funnel if r["period_start"].isoformat() == "2026-01-01") == q1_months
+    # ROI: one cost per campaign type whatever the model; the models split the same won amount.
+    by_type: dict[str, list[dict]] = {}
+    for row in roi:
+        by_type.setdefault(row["campaign_type"], []).append(row)
+    assert len(by_type) == 5 and all(len(rows) == 5 for rows in by_type.values())
+    for rows in by_type.values():
+        assert len({r["cost"] for r in rows}) == 1
+        for r in rows:
+            assert r["roi"] == round((r["won_attributed"] - r["cost"]) / r["cost"], 2)
+    won_by_model = {
+        model: sum(r["won_attributed"] for r in roi if r["attribution_model"] == model)
+        for model in {r["attribution_model"] for r in roi}
+    }
+    assert len(won_by_model) == 5
+    # Attribution: last quarter's (2026 Q1) won deals, each split to the cent over its touches.
+    assert attribution and all(r["close_date"].isoformat() < "2026-04-01" for r in attribution)
+    by_deal: dict[tuple, list[dict]] = {}
+    for row in attribution:
+        deal = (row["opportunity_name"], row["close_date"], row["opportunity_amount_reporting"])
+        by_deal.setdefault(deal, []).append(row)
+    for (_, _, amount), rows in by_deal.items():
+        assert sum(r["attributed_amount_reporting"] for r in rows) == amount

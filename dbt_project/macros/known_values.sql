@@ -17,3 +17,8 @@
 {% macro commission_expense_entry_types() -%}
     ('earned', 'spiff', 'override', 'clawback')
 {%- endmacro %}
+
+{#- The campaign attribution models marketing.fct_campaign_attribution computes. -#}
+{% macro attribution_models() -%}
+    {{ return(['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay']) }}
+{%- endmacro %}

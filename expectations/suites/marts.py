@@ -6,9 +6,11 @@ from __future__ import annotations
 from expectations.spec import (
     Rules,
     SuiteSpec,
+    at_most,
     expect,
     non_negative,
     percentage,
+    rate,
     required_fields,
 )
 
@@ -199,6 +201,42 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
                 ),
                 "warning",
             ),
+        ],
+    ),
+    SuiteSpec(
+        "marketing",
+        "fct_lead_funnel",
+        ("period_grain", "period_start", "lead_source", "team_id"),
+        [
+            *required_fields("period_start", "lead_source", "team_id"),
+            *non_negative("leads_created", "median_days_to_mql", "median_days_converted_to_won"),
+            *rate("lead_to_mql_rate", "mql_to_sql_rate", "sql_to_converted_rate", "converted_to_won_rate"),
+            # Each stage is a subset of the one before it.
+            *at_most("leads_reached_mql", "leads_created"),
+            *at_most("leads_reached_sql", "leads_reached_mql"),
+            *at_most("leads_converted", "leads_reached_sql"),
+            *at_most("opportunities_won", "leads_converted"),
+        ],
+    ),
+    SuiteSpec(
+        "marketing",
+        "fct_campaign_attribution",
+        ("opportunity_id", "campaign_member_id", "attribution_model"),
+        [
+            *required_fields("campaign_id", "touched_on", "attributed_amount_reporting"),
+            *non_negative("attributed_amount_reporting"),
+            *rate("attribution_weight"),
+            *at_most("touch_number", "touch_count"),
+        ],
+    ),
+    SuiteSpec(
+        "marketing",
+        "fct_campaign_performance",
+        ("campaign_id", "attribution_model"),
+        [
+            *non_negative("cost_reporting", "members", "won_attributed_reporting"),
+            *at_most("responses", "members"),
+            *at_most("opportunities_sourced", "opportunities_influenced"),
         ],
     ),
 )

@@ -25,6 +25,7 @@ from ingestion.demo_company.calendar_utils import (
 )
 from ingestion.demo_company.costs import write_sales_marketing_costs
 from ingestion.demo_company.finance import bill_won_deal, write_fx_rates
+from ingestion.demo_company.funnel import Funnel
 from ingestion.demo_company.ids import sf_id
 from ingestion.demo_company.opportunities import OpportunityLife, draw_amount_cents, draw_term, simulate
 from ingestion.demo_company.org import Book, Org, build_org
@@ -111,6 +112,7 @@ class DemoCompany:
     as_of: date
     org: Org
     writer: PartitionedCsvWriter
+    funnel: Funnel
     accounts: list[AccountState] = field(default_factory=list)
     book_prospects: dict[int, list[AccountState]] = field(default_factory=lambda: defaultdict(list))
     book_customers: dict[int, list[AccountState]] = field(default_factory=lambda: defaultdict(list))
@@ -213,6 +215,8 @@ class DemoCompany:
                 first_day + timedelta(days=rng.randrange(0, (month_end - first_day).days + 1))
                 for _ in range(poisson(rng, rate))
             )
+            # About 0.7 * 0.6 of the new deals come from leads (new business on a new account).
+            self.funnel.unconverted_leads(first_day, book.book_number, occupant.user_id, rate * 0.42)
             for created in days:
                 customers = [
                     a
@@ -220,19 +224,21 @@ class DemoCompany:
                     if a.first_won_at is None or a.first_won_at.date() <= created
                 ]
                 segment = book.segment(self.org.teams)
+                from_lead = False
                 if customers and rng.random() < 0.3:
                     account, opp_type = rng.choice(customers), "Expansion"
                 else:
                     prospects = self.book_prospects[book.book_number]
-                    if prospects and rng.random() < 0.4:
-                        account = rng.choice(prospects)
-                    else:
+                    from_lead = not (prospects and rng.random() < 0.4)
+                    if from_lead:
                         account = self.new_account(book, created, rng)
                         self.book_prospects[book.book_number].append(account)
+                    else:
+                        account = rng.choice(prospects)
                     opp_type = "New Business"
                 term = draw_term(rng) if opp_type == "New Business" else 12
                 amount = draw_amount_cents(rng, segment, opp_type, term)
-                self.create_opportunity(account, opp_type, created, amount, term, None)
+                self.create_opportunity(account, opp_type, created, amount, term, None, from_lead)
 
     def create_opportunity(
         self,
@@ -242,7 +248,9 @@ class DemoCompany:
         amount_cents: int,
         term_months: int,
         expected_close: date | None,
+        from_lead: bool = False,
     ) -> None:
+        """A deal and its history; `from_lead` when a lead's conversion created it (and its account)."""
         self.opportunity_count += 1
         number = self.opportunity_count
         book = account.book
@@ -330,6 +338,27 @@ class DemoCompany:
         self._write_versions("crm/Opportunity", versions, rng)
         line_items = self._write_line_items(number, opp_id, account, products, item_versions, life.created_at)
         self._write_activities(life, opp_id, account, rng)
+        lead_source = state["LeadSource"] if isinstance(state["LeadSource"], str) else None
+        if from_lead:
+            self.funnel.converted_lead(
+                number,
+                opp_id,
+                account.account_id,
+                account.contact_ids[0],
+                account.name,
+                lead_source,
+                owner.user_id,
+                life.created_at,
+            )
+        self.funnel.contact_roles(
+            number,
+            opp_id,
+            account.contact_ids,
+            account.contact_ids[0] if from_lead else None,
+            lead_source,
+            life.created_at,
+            life.events[-1].at.date(),
+        )
         if life.outcome == "won" and life.closed_on:
             self._on_won(account, life, opp_id, line_items, rng)
 
@@ -587,7 +616,7 @@ def generate(out_dir: Path, seed: int, as_of: date, scale: float) -> dict[str, i
         headers.update({f"finance/{k}": v for k, v in FINANCE_COLUMNS.items()})
         writer = PartitionedCsvWriter(staging, as_of, headers)
         org = build_org(seed, scale, as_of)
-        company = DemoCompany(seed, as_of, org, writer)
+        company = DemoCompany(seed, as_of, org, writer, Funnel(seed, writer))
         write_users_and_roles(writer, org)
         write_fx_rates(writer, seed, settings.EPOCH - timedelta(days=31), as_of)
         write_sales_marketing_costs(writer, seed, org, settings.EPOCH, as_of)

@@ -1,7 +1,8 @@
 """The demo company's sales and marketing costs, for customer acquisition cost: each month's marketing
 spend by channel and its other selling and marketing costs, booked by finance on the fifth of the
-next month. Budgets grow with the number of account-executive seats open that month and vary
-±15 % month to month; event and travel costs are paid in euros, the rest in US dollars.
+next month (each channel's spend is the cost of that channel's campaign of the month). Budgets
+grow with the number of account-executive seats open that month and vary ±15 % month to month;
+event and travel costs are paid in euros, the rest in US dollars.
 
 One imperfection, as finance files have them: a month's cost export is sometimes sent twice (the
 same rows again the next month, `duplicate`), which the warehouse must count once.
@@ -13,6 +14,7 @@ import random
 from datetime import date, timedelta
 
 from ingestion.demo_company.calendar_utils import add_months, at_work_hours, month_starts
+from ingestion.demo_company.funnel import campaign_id, write_campaign
 from ingestion.demo_company.org import Org
 from ingestion.demo_company.writer import PartitionedCsvWriter
 
@@ -49,11 +51,13 @@ def write_sales_marketing_costs(
         resent = rng.random() < RESENT_SHARE
         for code, (channel, currency, per_seat) in enumerate(MARKETING_CHANNELS, start=1):
             amount = round(per_seat * seats * rng.uniform(0.85, 1.15), 2)
+            campaign_rng = random.Random(f"{seed}:campaign:{month}:{code}")
+            write_campaign(writer, month, code, channel, currency, per_seat * seats, amount, campaign_rng)
             row = {
                 "spend_id": f"MS-{month:%Y%m}-{code:02d}",
                 "spend_month": month,
                 "channel": channel,
-                "campaign_id": None,
+                "campaign_id": campaign_id(month, code),
                 "currency": currency,
                 "amount": f"{amount:.2f}",
                 "created_at": booked,

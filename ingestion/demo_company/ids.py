@@ -15,6 +15,11 @@ PREFIX = {
     "OpportunitySplit": "149",
     "Task": "00T",
     "Event": "00U",
+    "Lead": "00Q",
+    "LeadHistory": "017",
+    "Campaign": "701",
+    "CampaignMember": "00v",
+    "OpportunityContactRole": "00K",
 }
 
 

@@ -80,4 +80,28 @@ CRM_TABLES: tuple[TableContract, ...] = (
             "DurationInMinutes": INT,
         },
     ),
+    # The revenue funnel: leads and their status history, campaigns, their members, and the
+    # contacts on each opportunity (which tie campaign touches to deals).
+    _sf(
+        "Lead",
+        {"IsConverted": BOOL, "ConvertedDate": DATE},
+        required=("Status", "OwnerId"),
+        pii=("Email", "Phone"),
+    ),
+    _sf("LeadHistory", {}, cursor="CreatedDate", required=("LeadId",)),
+    _sf(
+        "Campaign",
+        {"StartDate": DATE, "EndDate": DATE, "BudgetedCost": MONEY, "ActualCost": MONEY},
+        required=("Name",),
+    ),
+    _sf(
+        "CampaignMember",
+        {"HasResponded": BOOL, "FirstRespondedDate": DATE},
+        required=("CampaignId",),
+    ),
+    _sf(
+        "OpportunityContactRole",
+        {"IsPrimary": BOOL},
+        required=("OpportunityId", "ContactId"),
+    ),
 )

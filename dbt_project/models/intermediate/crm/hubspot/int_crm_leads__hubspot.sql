@@ -1,0 +1,2 @@
+-- Not loaded from HubSpot yet (README: sources): none here.
+{{ empty_crm_entity('leads') }}

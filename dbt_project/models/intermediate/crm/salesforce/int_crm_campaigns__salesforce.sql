@@ -1,0 +1,25 @@
+-- Salesforce campaigns, live ones only.
+
+with
+
+salesforce_campaigns as (
+    select * from {{ ref('stg_salesforce__campaigns') }}
+    where not is_deleted
+),
+
+campaigns as (
+    select
+        campaign_id,
+        campaign_name,
+        campaign_type,
+        campaign_status,
+        parent_campaign_id,
+        start_date,
+        end_date,
+        currency_code,
+        budgeted_cost,
+        actual_cost
+    from salesforce_campaigns
+)
+
+select * from campaigns
