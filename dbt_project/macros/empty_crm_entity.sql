@@ -1,5 +1,5 @@
 {#- A canonical CRM entity with no rows, for a CRM that does not provide it (the revenue-funnel
-    objects HubSpot and Zoho are not loaded for yet): the entity's columns, typed, and nothing
+    objects and activities some CRMs are not loaded for yet): the entity's columns, typed, and nothing
     else, so the marts that read it build, empty for that CRM. -#}
 {% macro empty_crm_entity(entity) -%}
     {%- set string, timestamp, boolean, date, money = dbt.type_string(), dbt.type_timestamp(), dbt.type_boolean(), 'date', 'decimal(18, 2)' -%}
@@ -17,6 +17,8 @@
         'campaign_members': [('campaign_member_id', string), ('campaign_id', string), ('lead_id', string),
                              ('contact_id', string), ('member_status', string), ('has_responded', boolean),
                              ('first_responded_on', date), ('created_at', timestamp)],
+        'activities': [('activity_id', string), ('activity_type', string), ('owner_id', string),
+                       ('opportunity_id', string), ('activity_date', date), ('is_completed', boolean)],
         'opportunity_contact_roles': [('contact_role_id', string), ('opportunity_id', string),
                                       ('contact_id', string), ('contact_role', string), ('is_primary', boolean)],
     }[entity] -%}

@@ -118,7 +118,11 @@ class Funnel:
     ) -> str:
         """The lead whose conversion created this deal; returns its id."""
         rng = random.Random(f"{self.seed}:lead-of:{opportunity_number}")
-        created = at_work_hours(converted_at.date() - timedelta(days=rng.randrange(5, 60)), rng)
+        # Created in the month of its conversion: the generator writes a month's deals when it
+        # reaches that month, and a row dated before must not appear only for later as-of dates.
+        day = converted_at.date()
+        created = at_work_hours(day - timedelta(days=rng.randrange(0, min(45, day.day - 1) + 1)), rng)
+        created = min(created, converted_at - timedelta(minutes=30))
         statuses = [OPEN, QUALIFIED] if rng.random() < SKIPPED_STATUS_RATE else [OPEN, WORKING, QUALIFIED]
         steps = _status_times(created, converted_at, len(statuses), rng)
         lead_id = self._write_lead(
@@ -130,8 +134,9 @@ class Funnel:
             [*zip(steps, statuses, strict=True), (converted_at, CONVERTED)],
             conversion=(converted_at, account_id, contact_id, opportunity_id),
         )
-        for day in self._touch_days(rng, created.date(), converted_at.date()):
-            self._membership(rng, day, lead_source, lead_id=lead_id, converts=(converted_at, contact_id))
+        for touched in self._touch_days(rng, created.date(), converted_at.date()):
+            converts = (converted_at, contact_id)
+            self._membership(rng, touched, lead_source, lead_id=lead_id, converts=converts, earliest=created)
         return lead_id
 
     def unconverted_leads(self, month: date, book_number: int, owner_id: str, expected: float) -> None:
@@ -148,7 +153,7 @@ class Funnel:
             company = f"Prospect {self.lead_count + 1}"
             lead_id = self._write_lead(rng, created, company, lead_source, owner_id, history)
             for day in self._touch_days(rng, created.date(), ends.date()):
-                self._membership(rng, day, lead_source, lead_id=lead_id)
+                self._membership(rng, day, lead_source, lead_id=lead_id, earliest=created)
 
     def _write_lead(
         self,
@@ -214,7 +219,8 @@ class Funnel:
     # -- campaign touches ------------------------------------------------------------------------
     def _touch_days(self, rng: random.Random, first: date, last: date) -> list[date]:
         """Days a lead answered a campaign: often the day it was created (the campaign brought
-        it), then while it was worked; a few long before (an old list), outside any window."""
+        it), then while it was worked; a few long before (an old list, imported with the lead),
+        outside any attribution window."""
         days = []
         for index in range(rng.choice((0, 1, 1, 2, 2, 3))):
             if rng.random() < STALE_TOUCH_RATE:
@@ -234,8 +240,10 @@ class Funnel:
         contact_id: str | None = None,
         converts: tuple[datetime, str] | None = None,
         responded: bool = True,
+        earliest: datetime | None = None,
     ) -> None:
-        """A campaign membership, answered on `day`; a lead's gains its contact when it converts."""
+        """A campaign membership, answered on `day`; a lead's gains its contact when it converts.
+        An answer from before `earliest` (an old event's attendee list) is recorded then."""
         channel_code = rng.choices(range(1, 6), CHANNEL_WEIGHTS.get(lead_source, CHANNEL_WEIGHTS[None]))[0]
         campaign = campaign_id(day.replace(day=1), channel_code)
         member_key = (campaign, lead_id or contact_id or "")
@@ -246,6 +254,8 @@ class Funnel:
             self.memberships.add((campaign, converts[1]))
         self.member_count += 1
         at = at_work_hours(day, rng)
+        if earliest and at < earliest:
+            at = earliest + timedelta(minutes=5)
         row = {
             "Id": sf_id("CampaignMember", self.member_count),
             "IsDeleted": False,

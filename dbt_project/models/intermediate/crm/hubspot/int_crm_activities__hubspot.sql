@@ -1,0 +1,51 @@
+-- HubSpot engagements, live ones only: calls, meetings and tasks (e-mails are not loaded). Their
+-- deal associations are not loaded yet, so they count per rep but not per deal; a call or
+-- meeting is done once its time has passed; a task's status is not loaded (unknown).
+
+with
+
+calls as (
+    select * from {{ ref('stg_hubspot__calls') }}
+    where not is_archived
+),
+
+meetings as (
+    select * from {{ ref('stg_hubspot__meetings') }}
+    where not is_archived
+),
+
+tasks as (
+    select * from {{ ref('stg_hubspot__tasks') }}
+    where not is_archived
+),
+
+activities as (
+    select
+        call_id as activity_id,
+        'call' as activity_type,
+        owner_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        {{ local_date('coalesce(activity_at, created_at)') }} as activity_date,
+        {{ local_date('coalesce(activity_at, created_at)') }} <= {{ as_of_date() }} as is_completed
+    from calls
+    union all
+    select
+        meeting_id as activity_id,
+        'meeting' as activity_type,
+        owner_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        {{ local_date('coalesce(activity_at, created_at)') }} as activity_date,
+        {{ local_date('coalesce(activity_at, created_at)') }} <= {{ as_of_date() }} as is_completed
+    from meetings
+    union all
+    select
+        task_id as activity_id,
+        'task' as activity_type,
+        owner_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        {{ local_date('coalesce(activity_at, created_at)') }} as activity_date,
+        cast(null as {{ dbt.type_boolean() }}) as is_completed
+    from tasks
+)
+
+select * from activities
