@@ -233,7 +233,7 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     """Each README query runs as written on the store it names; three are checked against the
     facts (as of 2026-06-30: last quarter is 2026 Q1, next quarter 2026 Q3, last month May 2026)."""
     queries = readme_day_one_queries()
-    assert [store for store, _ in queries] == ["marts"] * 4 + ["finance"] * 5
+    assert [store for store, _ in queries] == ["marts"] * 5 + ["finance"] * 5
     answers = []
     rep_parameters: dict[str, str] = {}
     for store, query in queries:
@@ -252,7 +252,8 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
         cursor = serving[store].execute(query, parameters)
         columns = [column[0] for column in cursor.description]
         answers.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
-    bookings_by_region, win_rates, coverage, above_quota, earnings, acquisition, *marketing = answers
+    bookings_by_region, win_rates, coverage, above_quota, activity, *finance_answers = answers
+    earnings, acquisition, *marketing = finance_answers
     assert all(answers), "every day-one question has an answer on the demo"
     (won_in_q1,) = (
         serving["marts"]
@@ -302,6 +303,17 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     ]
     assert sum(row["new_customers"] for row in regions) == new_in_q1
     _check_marketing_answers(serving["finance"], *marketing)
+    # Rep activity in May 2026: every activity of the month is some rep's.
+    (may_activities,) = (
+        serving["marts"]
+        .execute(
+            "select sum(activities) from pipeline.fct_rep_activity "
+            "where period_grain = 'month' and period_start = '2026-05-01'"
+        )
+        .fetchone()
+    )
+    assert sum(row["activities"] for row in activity) == may_activities > 0
+    assert all(row["stale_open_opportunities"] <= row["open_opportunities"] for row in activity)
     # Next quarter (2026 Q3): the quota the plan files set ahead, and the open pipeline due in it
     # on the as-of date.
     (due_in_q3,) = (

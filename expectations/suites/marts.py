@@ -239,4 +239,16 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
             *at_most("opportunities_sourced", "opportunities_influenced"),
         ],
     ),
+    SuiteSpec(
+        "pipeline",
+        "fct_rep_activity",
+        ("period_grain", "period_start", "rep_id"),
+        [
+            *required_fields("period_start", "rep_id"),
+            *non_negative("activities", "open_opportunities", "closed_deals"),
+            *at_most("completed_activities", "activities"),
+            *at_most("stale_open_opportunities", "open_opportunities"),
+            *at_most("won_deals", "closed_deals"),
+        ],
+    ),
 )
