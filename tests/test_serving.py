@@ -191,6 +191,8 @@ def test_each_marts_materialization_shows_its_rows_preview_totals_and_chart(demo
                 "pipeline.fct_pipeline_movement",
                 "quota.fct_quota_attainment",
                 "compensation.fct_commission_statements",
+                "marketing.fct_lead_funnel",
+                "marketing.fct_campaign_performance",
             )
         }
     for name, metadata in latest.items():
@@ -215,6 +217,8 @@ def test_each_marts_materialization_shows_its_rows_preview_totals_and_chart(demo
         in latest["compensation.fct_commission_statements"]["key_totals"].value
     )
     assert "data:image/png;base64," in latest["pipeline.fct_pipeline_movement"]["chart"].value
+    assert "Lead funnel, cohort of the quarter of" in latest["marketing.fct_lead_funnel"]["chart"].value
+    assert "Campaign ROI by type" in latest["marketing.fct_campaign_performance"]["chart"].value
 
 
 def readme_day_one_queries() -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
 """Pictures for the publication's page in the Dagster UI, where a picture says more than a table:
-the last full month's pipeline waterfall and the latest quarter's attainment distribution."""
+the last full month's pipeline waterfall, the latest quarter's attainment distribution, the last
+complete quarter's lead funnel and campaign ROI by attribution model."""
 
 from __future__ import annotations
 
@@ -90,10 +91,73 @@ def distribution_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
     return title, _png(figure)
 
 
+FUNNEL_STAGES = (
+    ("leads_created", "leads"),
+    ("leads_reached_mql", "MQL"),
+    ("leads_reached_sql", "SQL"),
+    ("leads_converted", "opportunity"),
+    ("opportunities_won", "won"),
+)
+
+
+def funnel_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
+    """(title, base64 PNG) of the newest complete quarter's lead cohort, stage by stage, with each
+    stage's conversion from the one before."""
+    sums = ", ".join(f"sum({column})" for column, _ in FUNNEL_STAGES)
+    rows = fetch(
+        f"select period_start, {sums} from {table} where period_grain = 'quarter' "
+        f"and period_end < (select max(period_end) from {table} where period_grain = 'quarter') "
+        "group by period_start order by period_start desc limit 1"
+    )
+    if not rows or not rows[0][1]:
+        return None
+    quarter, *counts = rows[0]
+    figure, axis = _pyplot().subplots(figsize=(7, 3))
+    labels = [label for _, label in FUNNEL_STAGES]
+    values = [int(count or 0) for count in counts]
+    axis.barh(labels[::-1], values[::-1], color="#4a6fa5")
+    for index, (value, before) in enumerate(zip(values[1:], values, strict=False), start=1):
+        share = f"{value / before:.0%} of {labels[index - 1]}" if before else ""
+        axis.annotate(share, (value, len(values) - 1 - index), xytext=(4, -3), textcoords="offset points")
+    axis.set_xlabel("leads created in the quarter")
+    title = f"Lead funnel, cohort of the quarter of {quarter:%B %Y}"
+    axis.set_title(title)
+    return title, _png(figure)
+
+
+def campaign_roi_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
+    """(title, base64 PNG) of ROI by campaign type under each attribution model, over the
+    campaigns that started in the last twelve months of data and have a cost."""
+    rows = fetch(
+        f"select campaign_type, attribution_model, "
+        f"(sum(won_attributed_reporting) - sum(cost_reporting)) / sum(cost_reporting) from {table} "
+        f"where cost_reporting > 0 and start_date > (select max(start_date) from {table}) - interval '1 year' "
+        "group by 1, 2 order by 1, 2"
+    )
+    if not rows:
+        return None
+    types = sorted({row[0] or "(none)" for row in rows})
+    models = sorted({row[1] for row in rows})
+    roi = {(row[0] or "(none)", row[1]): float(row[2]) for row in rows}
+    figure, axis = _pyplot().subplots(figsize=(9, 3.5))
+    width = 0.8 / len(models)
+    for offset, model in enumerate(models):
+        positions = [index + offset * width for index in range(len(types))]
+        axis.bar(positions, [roi.get((kind, model), 0.0) for kind in types], width, label=model)
+    axis.set_xticks([index + 0.4 - width / 2 for index in range(len(types))], types)
+    axis.set_ylabel("ROI = (attributed won - cost) / cost")
+    axis.legend(fontsize=7)
+    title = "Campaign ROI by type and attribution model, last twelve months"
+    axis.set_title(title)
+    return title, _png(figure)
+
+
 # mart -> the chart that shows it
 CHARTS: dict[str, Callable[[Fetch, str], tuple[str, str] | None]] = {
     "fct_pipeline_movement": waterfall_chart,
     "fct_attainment_distribution": distribution_chart,
+    "fct_lead_funnel": funnel_chart,
+    "fct_campaign_performance": campaign_roi_chart,
 }
 
 
