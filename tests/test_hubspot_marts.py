@@ -73,6 +73,32 @@ def test_opportunities_mart_matches_the_salesforce_shaped_build_deal_for_deal(
     ).fetchall() == [("hubspot",)]
 
 
+def test_lead_funnel_from_lifecycle_stages_matches_the_salesforce_leads(
+    hubspot_warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """The portal's contacts carry the demo's leads as lifecycle-stage dates (a converted lead's on
+    the contact it became, associated with its deal): each monthly cohort's leads, MQLs, SQLs,
+    conversions and wins per team are the Salesforce build's, though the source labels differ."""
+    query = """
+        select period_start, team_id, sum(leads_created), sum(leads_reached_mql),
+            sum(leads_reached_sql), sum(leads_converted), sum(opportunities_won)
+        from {schema}fct_lead_funnel where period_grain = 'month'
+        group by all order by all
+    """
+    hubspot_cohorts = hubspot_warehouse.execute(query.format(schema="marketing.")).fetchall()
+    files_cohorts = hubspot_warehouse.execute(query.format(schema="files.marketing.")).fetchall()
+    assert sum(row[5] for row in hubspot_cohorts) > 100
+    assert hubspot_cohorts == files_cohorts
+    # Rep activity counts the same calls, meetings and tasks (HubSpot's e-mails are tasks here).
+    activity = """
+        select sum(calls), sum(meetings), sum(emails + other_tasks), sum(open_opportunities)
+        from {schema}fct_rep_activity where period_grain = 'month'
+    """
+    assert hubspot_warehouse.execute(activity.format(schema="pipeline.")).fetchone() == (
+        hubspot_warehouse.execute(activity.format(schema="files.pipeline.")).fetchone()
+    )
+
+
 def test_quota_attainment_matches_except_for_split_credit(
     hubspot_warehouse: duckdb.DuckDBPyConnection,
 ) -> None:

@@ -1,13 +1,14 @@
-"""HubSpot CRM v3 source: owners, companies, contacts, deals with their company associations and
-property history, deal pipelines and stages, and activities (calls, meetings, tasks).
+"""HubSpot CRM v3 source: owners, companies, contacts (with their lifecycle-stage dates), deals
+with their company and contact associations and property history, deal pipelines and stages,
+and activities (calls, meetings, tasks).
 
 Objects are read incrementally through the search API on their last-modified property: each run
 searches the window from the previous run's end, less a lookback (the search index trails writes
 by seconds to minutes), to the run's start. Archived records are listed separately
 (`archived=true`) and kept, flagged `archived`. Deals changed in the window also bring their
 property history (stage, amount, close date, owner: the deal's life, like Salesforce's
-OpportunityHistory) and their company associations. Everything lands in `raw_hubspot`; staging maps
-it onto the same entities as Salesforce.
+OpportunityHistory) and their company and contact associations. Everything lands in
+`raw_hubspot`; staging maps it onto the same entities as Salesforce.
 """
 
 from __future__ import annotations
@@ -72,35 +73,45 @@ def deal_property_history(items: Any, api: HubSpotApi) -> Iterator[list[Record]]
         yield history
 
 
-# HubSpot's association type id for a deal's primary company.
-PRIMARY_DEAL_COMPANY = 5
+def deal_associations(to_object: str, entity: str, primary_type_id: int | None) -> Any:
+    """A transformer reading the associations of the deals that changed to `to_object` (companies,
+    contacts; one `entity` each), flagging the type HubSpot uses for the primary one, if any."""
+    key = f"{entity}_id"
+
+    @dlt.transformer(
+        name=f"deal_{entity}_associations",
+        # Replacing a deal's rows (merge key deal_id) also drops associations removed in HubSpot.
+        write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+        primary_key=["deal_id", key],
+        merge_key="deal_id",
+    )
+    def associations(items: Any, api: HubSpotApi) -> Iterator[list[Record]]:
+        deal_ids = typed_ids(items)
+        for start in range(0, len(deal_ids), BATCH):
+            inputs = [{"id": deal_id} for deal_id in deal_ids[start : start + BATCH]]
+            links = api.post(
+                f"/crm/v4/associations/deals/{to_object}/batch/read",
+                {"inputs": inputs},
+                f"HubSpot deal-{to_object} associations",
+            )
+            yield [
+                {
+                    "deal_id": str(result["from"]["id"]),
+                    key: str(to["toObjectId"]),
+                    "is_primary": any(
+                        kind.get("typeId") == primary_type_id for kind in to.get("associationTypes", [])
+                    ),
+                }
+                for result in links.get("results", [])
+                for to in result.get("to", [])
+            ]
+
+    return associations
 
 
-@dlt.transformer(
-    name="deal_company_associations",
-    # Replacing a deal's rows (merge key deal_id) also drops associations removed in HubSpot.
-    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    primary_key=["deal_id", "company_id"],
-    merge_key="deal_id",
-)
-def deal_company_associations(items: Any, api: HubSpotApi) -> Iterator[list[Record]]:
-    deal_ids = typed_ids(items)
-    for start in range(0, len(deal_ids), BATCH):
-        inputs = [{"id": deal_id} for deal_id in deal_ids[start : start + BATCH]]
-        links = api.post(
-            "/crm/v4/associations/deals/companies/batch/read", {"inputs": inputs}, "HubSpot deal associations"
-        )
-        yield [
-            {
-                "deal_id": str(result["from"]["id"]),
-                "company_id": str(to["toObjectId"]),
-                "is_primary": any(
-                    kind.get("typeId") == PRIMARY_DEAL_COMPANY for kind in to.get("associationTypes", [])
-                ),
-            }
-            for result in links.get("results", [])
-            for to in result.get("to", [])
-        ]
+# HubSpot's association type id for a deal's primary company; a deal's contacts have no primary.
+deal_company_associations = deal_associations("companies", "company", primary_type_id=5)
+deal_contact_associations = deal_associations("contacts", "contact", primary_type_id=None)
 
 
 def searched_object(api: HubSpotApi, crm_object: CrmObject, lookback_ms: int, start_ms: int) -> DltResource:
@@ -207,3 +218,4 @@ def hubspot(
             # Fed by the deals resource: details are read for the deals that changed.
             yield resource | deal_property_history(api=api)
             yield resource | deal_company_associations(api=api)
+            yield resource | deal_contact_associations(api=api)

@@ -81,10 +81,29 @@ COMPANIES = _object(
     ("name", "domain", "industry", "country", "numberofemployees", "hubspot_owner_id", "type", "segment"),
     {"numberofemployees": INT},
 )
+# The lifecycle stages a contact passed through, as HubSpot dates them ("Became a ... date"): the
+# lead funnel's stage days. `hs_analytics_source` is the contact's original source.
+LIFECYCLE_DATES = (
+    "hs_lifecyclestage_lead_date",
+    "hs_lifecyclestage_marketingqualifiedlead_date",
+    "hs_lifecyclestage_salesqualifiedlead_date",
+    "hs_lifecyclestage_opportunity_date",
+)
 CONTACTS = _object(
     "contacts",
-    ("firstname", "lastname", "email", "phone", "jobtitle", "associatedcompanyid", "hubspot_owner_id"),
-    {},
+    (
+        "firstname",
+        "lastname",
+        "email",
+        "phone",
+        "jobtitle",
+        "associatedcompanyid",
+        "hubspot_owner_id",
+        "lifecyclestage",
+        "hs_analytics_source",
+        *LIFECYCLE_DATES,
+    ),
+    {prop: TIMESTAMP for prop in LIFECYCLE_DATES},
     modified_property="lastmodifieddate",
     pii=("email", "phone"),
 )

@@ -32,6 +32,20 @@ FORECAST_CATEGORIES = {
     "Omitted": "OMIT",
 }
 DEAL_TYPES = {"New Business": "newbusiness", "Expansion": "existingbusiness", "Renewal": "renewal"}
+# The demo's lead statuses -> the HubSpot lifecycle stages a lead has reached when it takes them.
+LEAD_STATUS_STAGES = {
+    "Working - Contacted": ("marketingqualifiedlead",),
+    "Qualified": ("marketingqualifiedlead", "salesqualifiedlead"),
+    "Closed - Converted": ("marketingqualifiedlead", "salesqualifiedlead", "opportunity"),
+}
+# The demo's lead sources as HubSpot's original-source values.
+ORIGINAL_SOURCES = {
+    "Web": "ORGANIC_SEARCH",
+    "Outbound": "OFFLINE",
+    "Partner": "REFERRALS",
+    "Event": "OTHER_CAMPAIGNS",
+    "Referral": "DIRECT_TRAFFIC",
+}
 
 
 def _ms(value: str) -> int:
@@ -61,13 +75,15 @@ class FakeHubSpot(FakeApi):
         self.owners: dict[str, dict[str, Any]] = {}
         self.history: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         self.deal_companies: dict[str, list[str]] = {}
+        self.deal_contacts: dict[str, list[str]] = defaultdict(list)
         self.ids: dict[str, str] = {}  # Salesforce Id -> HubSpot id, for translating plan files
         self._translate(salesforce_org)
         self.route("GET", "/crm/v3/owners", self._owners)
         self.route("GET", "/crm/v3/pipelines/deals", self._pipelines)
         self.route("POST", "/crm/v3/objects/(?P<type>\\w+)/search", self._search)
         self.route("POST", "/crm/v3/objects/deals/batch/read", self._batch_read)
-        self.route("POST", "/crm/v4/associations/deals/companies/batch/read", self._associations)
+        associations = "/crm/v4/associations/deals/(?P<to>companies|contacts)/batch/read"
+        self.route("POST", associations, self._associations)
         self.route("GET", "/crm/v3/objects/(?P<type>\\w+)", self._list)
 
     # --- the demo company as a HubSpot portal -------------------------------------------------
@@ -117,6 +133,10 @@ class FakeHubSpot(FakeApi):
                 },
                 modified="lastmodifieddate",
             )
+        self._translate_leads(org, ids)
+        for role in org["OpportunityContactRole"].values():
+            if not role["IsDeleted"]:
+                self.deal_contacts[ids[role["OpportunityId"]]].append(ids[role["ContactId"]])
         for opp in org["Opportunity"].values():
             deal_id = ids[opp["Id"]]
             self._put(
@@ -199,6 +219,46 @@ class FakeHubSpot(FakeApi):
                 },
             )
         self.ids = dict(ids)
+
+    def _translate_leads(self, org: dict[str, dict[str, dict[str, Any]]], ids: dict[str, str]) -> None:
+        """HubSpot has no lead object: a lead is a contact in an early lifecycle stage. A converted
+        Salesforce lead's stages go to the contact it became; a lead never converted is a contact
+        of its own. Each stage's date is when the lead first took that status or a later one."""
+        stage_dates: dict[str, dict[str, str]] = defaultdict(dict)
+        for change in sorted(org["LeadHistory"].values(), key=lambda h: h["CreatedDate"]):
+            reached = LEAD_STATUS_STAGES.get(change["NewValue"], ())
+            for stage in reached:
+                stage_dates[change["LeadId"]].setdefault(stage, change["CreatedDate"])
+        for lead in org["Lead"].values():
+            dates = {"lead": lead["CreatedDate"], **stage_dates[lead["Id"]]}
+            lifecycle = {
+                f"hs_lifecyclestage_{stage}_date": _iso(dates.get(stage))
+                for stage in ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity")
+            }
+            lifecycle["lifecyclestage"] = next(
+                stage
+                for stage in ("opportunity", "salesqualifiedlead", "marketingqualifiedlead", "lead")
+                if dates.get(stage)
+            )
+            lifecycle["hs_analytics_source"] = ORIGINAL_SOURCES.get(lead["LeadSource"])
+            if lead["IsConverted"]:
+                contact = self.objects["contacts"][ids[lead["ConvertedContactId"]]]
+                contact["properties"].update(lifecycle)
+                continue
+            self._put(
+                "contacts",
+                ids[lead["Id"]],
+                lead["IsDeleted"],
+                lead,
+                {
+                    "firstname": lead["FirstName"],
+                    "lastname": lead["LastName"],
+                    "email": lead["Email"],
+                    "hubspot_owner_id": ids[lead["OwnerId"]],
+                    **lifecycle,
+                },
+                modified="lastmodifieddate",
+            )
 
     def _record_history(self, record_id: str, prop: str, value: str, timestamp: str | None) -> None:
         """HubSpot lists a property's history newest first."""
@@ -378,15 +438,19 @@ class FakeHubSpot(FakeApi):
         return Reply(200, {"status": "COMPLETE", "results": results})
 
     def _associations(self, request: Request, match: re.Match[str]) -> Reply:
+        # Deal to primary company is type 5, deal to contact type 3.
+        targets, type_id = (self.deal_companies, 5) if match["to"] == "companies" else (self.deal_contacts, 3)
         results = [
             {
                 "from": {"id": item["id"]},
                 "to": [
                     {
                         "toObjectId": int(c),
-                        "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 5, "label": None}],
+                        "associationTypes": [
+                            {"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": None}
+                        ],
                     }
-                    for c in self.deal_companies.get(item["id"], [])
+                    for c in targets.get(item["id"], [])
                 ],
             }
             for item in request.json()["inputs"]

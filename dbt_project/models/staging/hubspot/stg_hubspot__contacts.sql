@@ -14,6 +14,12 @@ renamed as (
         phone as phone_hash,
         jobtitle as job_title,
         hubspot_owner_id as owner_id,
+        lifecyclestage as lifecycle_stage,
+        hs_analytics_source as original_source,
+        hs_lifecyclestage_lead_date as became_lead_at,
+        hs_lifecyclestage_marketingqualifiedlead_date as became_mql_at,
+        hs_lifecyclestage_salesqualifiedlead_date as became_sql_at,
+        hs_lifecyclestage_opportunity_date as became_opportunity_at,
         coalesce(archived, false) as is_archived,
         createdate as created_at,
         lastmodifieddate as modified_at
