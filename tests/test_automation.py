@@ -240,3 +240,27 @@ def test_business_exceptions_are_alerted_as_warnings_and_publishing_goes_on(webh
         " / bookings_reconcile): Got 3 results, configured to warn if != 0. Published anyway; finance works"
         " them, and closing a month they touch needs --accept-exceptions."
     ]
+
+
+@dg.asset(key=alerts.DATA_HEALTH)
+def data_health_mart() -> None:
+    return None
+
+
+@dg.asset_check(asset=data_health_mart)
+def team_data_health_did_not_drop() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=False,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="Got 5 results, configured to warn if != 0",
+    )
+
+
+def test_a_drop_in_crm_data_health_is_alerted_as_a_warning(webhook: list[dict]) -> None:
+    result = _alerts_after_materializing(data_health_mart, team_data_health_did_not_drop)
+    assert result.success
+    (message,) = webhook
+    assert message["text"].startswith(
+        f":broom: CRM data health dropped in run {result.run_id} (crm_health/fct_rep_data_health"
+        " / team_data_health_did_not_drop): Got 5 results"
+    )

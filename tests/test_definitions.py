@@ -77,6 +77,7 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
         "quota",
         "compensation",
         "marketing",
+        "crm_health",
         "serving",
     }
     for key in graph.get_all_asset_keys():

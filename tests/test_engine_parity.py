@@ -41,6 +41,8 @@ KEY_TOTALS = {
     "quota.fct_attainment_distribution": ("rep_count", "share_of_reps_pct"),
     "pipeline.fct_rep_activity": ("activities", "stale_open_opportunities", "closed_deals_band_5_9"),
     "marketing.fct_lead_funnel": ("leads_created", "leads_converted", "median_days_to_mql"),
+    "crm_health.fct_opportunity_hygiene": ("amount",),
+    "crm_health.fct_rep_data_health": ("open_deals", "deals_with_violation", "health_score"),
     "marketing.fct_campaign_attribution": ("attributed_amount_reporting", "attribution_weight"),
     "marketing.fct_campaign_performance": ("cost_reporting", "won_attributed_reporting", "roi"),
     "compensation.fct_crediting_events": ("credited_amount", "credited_measure"),

@@ -251,4 +251,21 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
             *at_most("won_deals", "closed_deals"),
         ],
     ),
+    SuiteSpec(
+        "crm_health",
+        "fct_opportunity_hygiene",
+        ("week_start", "opportunity_id", "rule_name"),
+        required_fields("measured_on", "rule_status", "severity"),
+    ),
+    SuiteSpec(
+        "crm_health",
+        "fct_rep_data_health",
+        ("week_start", "health_level", "member_id"),
+        [
+            *required_fields("health_score"),
+            *percentage("health_score"),
+            *at_most("deals_with_violation", "open_deals"),
+            *at_most("deals_with_high_severity", "deals_with_violation"),
+        ],
+    ),
 )

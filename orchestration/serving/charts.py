@@ -131,7 +131,8 @@ def campaign_roi_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
     rows = fetch(
         f"select campaign_type, attribution_model, "
         f"(sum(won_attributed_reporting) - sum(cost_reporting)) / sum(cost_reporting) from {table} "
-        f"where cost_reporting > 0 and start_date > (select max(start_date) from {table}) - interval '1 year' "
+        f"where cost_reporting > 0 "
+        f"and start_date > (select max(start_date) from {table}) - interval '1 year' "
         "group by 1, 2 order by 1, 2"
     )
     if not rows:

@@ -45,8 +45,10 @@ def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
     )
 
 
-# Reported, never blocking: bookings that do not tie out with invoices.
+# Reported, never blocking: bookings that do not tie out with invoices, and a team's CRM data
+# health dropping from one week to the next.
 BUSINESS_EXCEPTIONS = dg.AssetKey(["compensation", "fct_bookings_invoice_exceptions"])
+DATA_HEALTH = dg.AssetKey(["crm_health", "fct_rep_data_health"])
 
 
 def alert_text(evaluation: object, run_id: str) -> str | None:
@@ -65,6 +67,12 @@ def alert_text(evaluation: object, run_id: str) -> str | None:
             f":no_entry: Blocking check {check} failed in run {run_id}: "
             f"{evaluation.description or 'see the check in the UI'}. Nothing downstream was published."
         )
+    if evaluation.asset_key == DATA_HEALTH and evaluation.severity == dg.AssetCheckSeverity.WARN:
+        return (
+            f":broom: CRM data health dropped in run {run_id} ({check}): "
+            f"{evaluation.description or 'a team broke more hygiene rules than last week'}. "
+            "The check lists each team's worst deals; crm_health.fct_opportunity_hygiene says what to fix."
+        )
     if evaluation.asset_key == BUSINESS_EXCEPTIONS:
         return (
             f":warning: Business exceptions in run {run_id} ({check}): "
@@ -79,7 +87,7 @@ def alert_text(evaluation: object, run_id: str) -> str | None:
 )
 def alert_on_failed_checks(context: dg.SensorEvaluationContext) -> dg.SkipReason | None:
     """Posts each check whose newest execution since the last tick failed blocking or on freshness,
-    and warnings of business exceptions.
+    and warnings of business exceptions and of dropping CRM data health.
 
     The cursor is the highest check-execution record id already looked at.
     """
