@@ -78,6 +78,7 @@ def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) 
         "compensation",
         "marketing",
         "crm_health",
+        "forecast",
         "serving",
     }
     for key in graph.get_all_asset_keys():

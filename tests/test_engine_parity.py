@@ -42,6 +42,8 @@ KEY_TOTALS = {
     "pipeline.fct_rep_activity": ("activities", "stale_open_opportunities", "closed_deals_band_5_9"),
     "marketing.fct_lead_funnel": ("leads_created", "leads_converted", "median_days_to_mql"),
     "crm_health.fct_opportunity_hygiene": ("amount",),
+    "forecast.fct_forecast": ("forecast_p10", "forecast_p50", "weighted_pipeline_forecast"),
+    "forecast.fct_forecast_accuracy": ("forecast_amount", "absolute_percentage_error"),
     "crm_health.fct_rep_data_health": ("open_deals", "deals_with_violation", "health_score"),
     "marketing.fct_campaign_attribution": ("attributed_amount_reporting", "attribution_weight"),
     "marketing.fct_campaign_performance": ("cost_reporting", "won_attributed_reporting", "roi"),

@@ -47,12 +47,13 @@ def test_every_mart_is_published_in_its_schema_once_with_its_run(
         "compensation",
         "marketing",
         "crm_health",
+        "forecast",
     }
     # Everyone's file: pipeline, quota and the dimensions; finance's: compensation, acquisition cost
     # (commission expense by region) and the dimensions.
     layout = {store: {s for s, _ in _published(connection)} for store, connection in serving.items()}
     assert layout == {
-        "marts": {"core", "pipeline", "quota", "crm_health"},
+        "marts": {"core", "pipeline", "quota", "crm_health", "forecast"},
         "finance": {"compensation", "marketing", "core"},
     }
     published = {f"{s}.{t}" for connection in serving.values() for s, t in _published(connection)}

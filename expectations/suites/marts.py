@@ -268,4 +268,22 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
             *at_most("deals_with_high_severity", "deals_with_violation"),
         ],
     ),
+    SuiteSpec(
+        "forecast",
+        "fct_forecast",
+        ("quarter_start", "forecast_date", "forecast_level", "member_id"),
+        [
+            *required_fields("forecast_p50", "weighted_pipeline_forecast"),
+            *non_negative("closed_won_to_date", "open_pipeline", "expected_from_open", "expected_from_new"),
+            *at_most("forecast_p10", "forecast_p50"),
+            *at_most("forecast_p50", "forecast_p90"),
+            *at_most("closed_won_to_date", "forecast_p10"),
+        ],
+    ),
+    SuiteSpec(
+        "forecast",
+        "fct_forecast_accuracy",
+        ("quarter_start", "forecast_date", "forecast_level", "member_id", "forecast_method"),
+        [*required_fields("forecast_amount", "final_bookings"), *non_negative("absolute_percentage_error")],
+    ),
 )

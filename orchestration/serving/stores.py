@@ -1,5 +1,5 @@
-"""What is published where: every BI user reads the pipeline, quota and CRM health marts and the
-conformed dimensions (core); compensation and acquisition cost (marketing) are published apart, for
+"""What is published where: every BI user reads the pipeline, quota, forecast and CRM health marts
+and the conformed dimensions (core); compensation and acquisition cost (marketing) are published apart, for
 finance only. Published tables keep their mart's schema (`pipeline.fct_opportunities`; on
 PostgreSQL `serving_pipeline`), their descriptions, and carry the run that published them."""
 
@@ -59,7 +59,7 @@ def postgres_schema(mart_schema: str) -> str:
 
 MARTS = ServingStore(
     "marts",
-    ("pipeline", "quota", "crm_health", "core"),
+    ("pipeline", "quota", "forecast", "crm_health", "core"),
     "bi",
     (
         KeyTotal(
