@@ -195,6 +195,8 @@ def test_each_marts_materialization_shows_its_rows_preview_totals_and_chart(demo
                 "compensation.fct_commission_statements",
                 "marketing.fct_lead_funnel",
                 "marketing.fct_campaign_performance",
+                "forecast.fct_forecast",
+                "forecast.fct_forecast_accuracy",
             )
         }
     for name, metadata in latest.items():
@@ -221,6 +223,8 @@ def test_each_marts_materialization_shows_its_rows_preview_totals_and_chart(demo
     assert "data:image/png;base64," in latest["pipeline.fct_pipeline_movement"]["chart"].value
     assert "Lead funnel, cohort of the quarter of" in latest["marketing.fct_lead_funnel"]["chart"].value
     assert "Campaign ROI by type" in latest["marketing.fct_campaign_performance"]["chart"].value
+    assert "Forecast for the quarter of" in latest["forecast.fct_forecast"]["chart"].value
+    assert "Forecast accuracy by week" in latest["forecast.fct_forecast_accuracy"]["chart"].value
 
 
 def readme_day_one_queries() -> list[tuple[str, str]]:
@@ -239,7 +243,7 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     """Each README query runs as written on the store it names; three are checked against the
     facts (as of 2026-06-30: last quarter is 2026 Q1, next quarter 2026 Q3, last month May 2026)."""
     queries = readme_day_one_queries()
-    assert [store for store, _ in queries] == ["marts"] * 5 + ["finance"] * 5
+    assert [store for store, _ in queries] == ["marts"] * 6 + ["finance"] * 5
     answers = []
     rep_parameters: dict[str, str] = {}
     for store, query in queries:
@@ -258,7 +262,7 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
         cursor = serving[store].execute(query, parameters)
         columns = [column[0] for column in cursor.description]
         answers.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
-    bookings_by_region, win_rates, coverage, above_quota, activity, *finance_answers = answers
+    bookings_by_region, win_rates, coverage, above_quota, activity, accuracy, *finance_answers = answers
     earnings, acquisition, *marketing = finance_answers
     assert all(answers), "every day-one question has an answer on the demo"
     (won_in_q1,) = (
@@ -309,6 +313,11 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     ]
     assert sum(row["new_customers"] for row in regions) == new_in_q1
     _check_marketing_answers(serving["finance"], *marketing)
+    # The back-test: every week of the quarter has each method's error, from the finished quarters
+    # after the first two (as of 2026-06-30: 2024 Q3 to 2026 Q1).
+    assert [row["week_of_quarter"] for row in accuracy][:13] == list(range(1, 14))
+    assert all(row["quarters"] == 7 for row in accuracy[:13])
+    assert all(row["statistical"] >= 0 and row["weighted_pipeline"] >= 0 for row in accuracy)
     # Rep activity in May 2026: every activity of the month is some rep's.
     (may_activities,) = (
         serving["marts"]

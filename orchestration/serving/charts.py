@@ -1,6 +1,7 @@
 """Pictures for the publication's page in the Dagster UI, where a picture says more than a table:
 the last full month's pipeline waterfall, the latest quarter's attainment distribution, the last
-complete quarter's lead funnel and campaign ROI by attribution model."""
+complete quarter's lead funnel, campaign ROI by attribution model, this quarter's forecast cone
+and the forecasts' accuracy by week of quarter."""
 
 from __future__ import annotations
 
@@ -153,12 +154,60 @@ def campaign_roi_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
     return title, _png(figure)
 
 
+def forecast_cone_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
+    """(title, base64 PNG) of the newest quarter's company forecast week by week: the p10-p90
+    cone, p50, weighted pipeline and what was won to date."""
+    rows = fetch(
+        f"select forecast_date, forecast_p10, forecast_p50, forecast_p90, weighted_pipeline_forecast, "
+        f"closed_won_to_date from {table} where forecast_level = 'company' "
+        f"and quarter_start = (select max(quarter_start) from {table}) order by forecast_date"
+    )
+    if not rows:
+        return None
+    days = [row[0] for row in rows]
+    p10, p50, p90, weighted, won = ([float(row[i]) for row in rows] for i in range(1, 6))
+    figure, axis = _pyplot().subplots(figsize=(8, 3.5))
+    axis.fill_between(days, p10, p90, color="#4a6fa5", alpha=0.25, label="statistical p10-p90")
+    axis.plot(days, p50, color="#4a6fa5", label="statistical p50")
+    axis.plot(days, weighted, color="#c0504d", linestyle="--", label="weighted pipeline")
+    axis.plot(days, won, color="#3c9a5f", label="won to date")
+    axis.set_ylabel("reporting currency")
+    axis.legend(fontsize=7)
+    figure.autofmt_xdate()
+    title = f"Forecast for the quarter of {days[0]:%B %Y}, company"
+    axis.set_title(title)
+    return title, _png(figure)
+
+
+def forecast_accuracy_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
+    """(title, base64 PNG) of each method's mean absolute percentage error by week of quarter,
+    company level, over every finished quarter."""
+    rows = fetch(
+        f"select forecast_method, week_of_quarter, avg(absolute_percentage_error) from {table} "
+        "where forecast_level = 'company' group by 1, 2 order by 1, 2"
+    )
+    if not rows:
+        return None
+    figure, axis = _pyplot().subplots(figsize=(8, 3.5))
+    for method in sorted({row[0] for row in rows}):
+        points = [(row[1], float(row[2] or 0) * 100) for row in rows if row[0] == method]
+        axis.plot([w for w, _ in points], [e for _, e in points], marker="o", label=method)
+    axis.set_xlabel("week of quarter")
+    axis.set_ylabel("MAPE, %")
+    axis.legend(fontsize=7)
+    title = "Forecast accuracy by week of quarter (company, finished quarters)"
+    axis.set_title(title)
+    return title, _png(figure)
+
+
 # mart -> the chart that shows it
 CHARTS: dict[str, Callable[[Fetch, str], tuple[str, str] | None]] = {
     "fct_pipeline_movement": waterfall_chart,
     "fct_attainment_distribution": distribution_chart,
     "fct_lead_funnel": funnel_chart,
     "fct_campaign_performance": campaign_roi_chart,
+    "fct_forecast": forecast_cone_chart,
+    "fct_forecast_accuracy": forecast_accuracy_chart,
 }
 
 
