@@ -25,6 +25,7 @@ from ingestion.demo_company.calendar_utils import (
 )
 from ingestion.demo_company.costs import write_sales_marketing_costs
 from ingestion.demo_company.finance import bill_won_deal, write_fx_rates
+from ingestion.demo_company.forecast_calls import DealOutcome, forecast_call_rows
 from ingestion.demo_company.funnel import Funnel
 from ingestion.demo_company.ids import sf_id
 from ingestion.demo_company.opportunities import OpportunityLife, draw_amount_cents, draw_term, simulate
@@ -117,6 +118,7 @@ class DemoCompany:
     book_prospects: dict[int, list[AccountState]] = field(default_factory=lambda: defaultdict(list))
     book_customers: dict[int, list[AccountState]] = field(default_factory=lambda: defaultdict(list))
     renewals_by_month: dict[date, list[PendingRenewal]] = field(default_factory=lambda: defaultdict(list))
+    deal_outcomes: list[DealOutcome] = field(default_factory=list)
     opportunity_count: int = 0
     contact_count: int = 0
     activity_count: int = 0
@@ -359,6 +361,19 @@ class DemoCompany:
             life.created_at,
             life.events[-1].at.date(),
         )
+        if life.outcome in ("won", "lost"):
+            rate = settings.FX_START.get(account.currency, 1.0)
+            self.deal_outcomes.append(
+                DealOutcome(
+                    book.book_number,
+                    created,
+                    life.closed_on,
+                    life.outcome == "won",
+                    life.final_amount_cents / 100 * rate,
+                )
+            )
+        elif life.outcome == "open":
+            self.deal_outcomes.append(DealOutcome(book.book_number, created, None, False, 0.0))
         if life.outcome == "won" and life.closed_on:
             self._on_won(account, life, opp_id, line_items, rng)
 
@@ -628,7 +643,8 @@ def generate(out_dir: Path, seed: int, as_of: date, scale: float) -> dict[str, i
         company.write_accounts_and_customers()
         writer.flush()
         counts = dict(writer.row_counts)
-        counts.update(write_plan_files(staging / "plans", org, as_of))
+        calls = forecast_call_rows(org, company.deal_outcomes, seed, as_of)
+        counts.update(write_plan_files(staging / "plans", org, as_of, calls))
         publish(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

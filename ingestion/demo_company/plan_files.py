@@ -75,7 +75,9 @@ def _quota_rows(org: Org, as_of: date) -> list[dict[str, object]]:
     return rows
 
 
-def write_plan_files(plans_dir: Path, org: Org, as_of: date) -> dict[str, int]:
+def write_plan_files(
+    plans_dir: Path, org: Org, as_of: date, calls: list[dict[str, object]] | None = None
+) -> dict[str, int]:
     teams = sorted(org.teams.values(), key=lambda t: t.team_id)
     counts = {
         "plans/territories": write_csv(
@@ -140,6 +142,10 @@ def write_plan_files(plans_dir: Path, org: Org, as_of: date) -> dict[str, int]:
     counts["plans/quotas"] = write_csv(
         plans_dir / "quotas.csv", PLAN_HEADERS["quotas"], _quota_rows(org, as_of)
     )
+    if calls is not None:
+        counts["plans/forecast_calls"] = write_csv(
+            plans_dir / "forecast_calls.csv", PLAN_HEADERS["forecast_calls"], calls
+        )
     (plans_dir / "comp_plans").mkdir(parents=True, exist_ok=True)
     for template in sorted(COMP_PLAN_TEMPLATES.glob("*.yaml")):
         shutil.copyfile(template, plans_dir / "comp_plans" / template.name)

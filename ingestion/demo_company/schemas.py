@@ -7,4 +7,13 @@ PLAN_HEADERS: dict[str, list[str]] = {
     "team_memberships": ["user_id", "team_id", "role", "valid_from", "valid_to"],
     "quotas": ["user_id", "period_start", "period_end", "quota_amount", "currency", "ramp_pct"],
     "plan_assignments": ["user_id", "plan_id", "effective_from", "effective_to"],
+    "forecast_calls": [
+        "submitted_on",
+        "user_id",
+        "period_start",
+        "commit_amount",
+        "best_case_amount",
+        "pipeline_amount",
+        "currency",
+    ],
 }

@@ -70,6 +70,22 @@ OPTIONAL_PLAN_TABLES: tuple[TableContract, ...] = (
         {"raised_on": DATE, "resolved_on": DATE, "resolution": pa.string()},
         ("dispute_id", "user_id", "opportunity_id", "raised_on", "status"),
     ),
+    # The weekly forecast calls of reps and managers: what they expect the fiscal quarter starting
+    # period_start to book (commit; best case and pipeline where they give them).
+    TableContract(
+        "forecast_calls.csv",
+        "forecast_calls",
+        ("user_id", "period_start", "submitted_on"),
+        "submitted_on",
+        {
+            "submitted_on": DATE,
+            "period_start": DATE,
+            "commit_amount": MONEY,
+            "best_case_amount": MONEY,
+            "pipeline_amount": MONEY,
+        },
+        ("submitted_on", "user_id", "period_start", "commit_amount", "currency"),
+    ),
 )
 
 

@@ -7,7 +7,8 @@
 -- var forecast_band_z standard deviations of the open deals' outcomes (each won or not: a
 -- variance of amount² × p × (1 - p)), p10 never below what is already won. Baselines the same
 -- day: weighted pipeline (closed + the CRM's probability × amount), commit (closed + Commit
--- deals), best case (commit + Best Case deals). Final bookings once the quarter is over.
+-- deals), best case (commit + Best Case deals), and the calls submitted by then (a rep's own; a
+-- team's, its manager's). Final bookings once the quarter is over.
 {%- set levels = [('rep', 'owner_id'), ('team', 'team_id'), ('region', 'region'), ('company', "'all'")] %}
 with
 
@@ -30,6 +31,57 @@ new_deal_bookings as (
 won as (
     select * from {{ ref('fct_opportunities') }}
     where is_won
+),
+
+calls as (
+    select * from {{ ref('stg_plans__forecast_calls') }}
+),
+
+teams as (
+    select * from {{ ref('stg_plans__teams') }}
+),
+
+-- Each rep's own call, and each team's manager's call for the team, as last submitted by the
+-- forecast day.
+latest_calls as (
+    select
+        weeks.quarter_start,
+        weeks.forecast_date,
+        calls.user_id,
+        calls.commit_amount,
+        calls.best_case_amount,
+        row_number() over (
+            partition by weeks.quarter_start, weeks.forecast_date, calls.user_id
+            order by calls.submitted_on desc
+        ) as call_rank
+    from weeks
+    inner join calls
+        on
+        weeks.quarter_start = calls.quarter_start
+        and weeks.forecast_date >= calls.submitted_on
+),
+
+calls_by_level as (
+    select
+        quarter_start,
+        forecast_date,
+        'rep' as forecast_level,
+        user_id as member_id,
+        commit_amount,
+        best_case_amount
+    from latest_calls
+    where call_rank = 1
+    union all
+    select
+        latest_calls.quarter_start,
+        latest_calls.forecast_date,
+        'team' as forecast_level,
+        teams.team_id as member_id,
+        latest_calls.commit_amount,
+        latest_calls.best_case_amount
+    from latest_calls
+    inner join teams on latest_calls.user_id = teams.manager_user_id
+    where latest_calls.call_rank = 1
 ),
 
 priced_deals as (
@@ -150,7 +202,9 @@ combined as (
         coalesce(open_by_level.weighted_open, 0) as weighted_open,
         coalesce(open_by_level.commit_open, 0) as commit_open,
         coalesce(open_by_level.best_case_open, 0) as best_case_open,
-        coalesce(won_by_level.won_in_quarter, 0) as won_in_quarter
+        coalesce(won_by_level.won_in_quarter, 0) as won_in_quarter,
+        calls_by_level.commit_amount as submitted_commit_call,
+        calls_by_level.best_case_amount as submitted_best_case_call
     from members
     inner join weeks
         on members.quarter_start = weeks.quarter_start and members.forecast_date = weeks.forecast_date
@@ -172,6 +226,12 @@ combined as (
         and members.forecast_date = expected_new.forecast_date
         and members.forecast_level = expected_new.forecast_level
         and members.member_id = expected_new.member_id
+    left join calls_by_level
+        on
+        members.quarter_start = calls_by_level.quarter_start
+        and members.forecast_date = calls_by_level.forecast_date
+        and members.forecast_level = calls_by_level.forecast_level
+        and members.member_id = calls_by_level.member_id
 ),
 
 forecast as (
@@ -201,6 +261,8 @@ final as (
         cast(closed_won_to_date + weighted_open as decimal(18, 2)) as weighted_pipeline_forecast,
         cast(closed_won_to_date + commit_open as decimal(18, 2)) as commit_forecast,
         cast(closed_won_to_date + commit_open + best_case_open as decimal(18, 2)) as best_case_forecast,
+        cast(submitted_commit_call as decimal(18, 2)) as submitted_commit_call,
+        cast(submitted_best_case_call as decimal(18, 2)) as submitted_best_case_call,
         cast(case when is_quarter_complete then won_in_quarter end as decimal(18, 2)) as final_bookings
     from forecast
 )

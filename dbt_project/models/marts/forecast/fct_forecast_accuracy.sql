@@ -1,10 +1,11 @@
 -- Each method's forecast of every finished quarter, as made on each of its forecast days, against
 -- the quarter's final bookings, per rep, team, region and the company: the error, the absolute
 -- percentage error |forecast - final| ÷ final and the bias (forecast - final) ÷ final (empty where
--- nothing was booked). Methods: statistical (fct_forecast's p50), weighted_pipeline, commit and
--- best_case.
+-- nothing was booked). Methods: statistical (fct_forecast's p50), weighted_pipeline, commit,
+-- best_case and submitted_call (the commit call a rep, or a team's manager, had submitted by then).
 {%- set methods = [('statistical', 'forecast_p50'), ('weighted_pipeline', 'weighted_pipeline_forecast'),
-                   ('commit', 'commit_forecast'), ('best_case', 'best_case_forecast')] %}
+                   ('commit', 'commit_forecast'), ('best_case', 'best_case_forecast'),
+                   ('submitted_call', 'submitted_commit_call')] %}
 with
 
 forecasts as (
@@ -24,6 +25,7 @@ by_method as (
         {{ column }} as forecast_amount,
         final_bookings
     from forecasts
+    where {{ column }} is not null
     {%- if not loop.last %}
     union all
     {%- endif %}
