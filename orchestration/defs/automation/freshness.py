@@ -20,6 +20,9 @@ FRESHNESS_SLAS: dict[str, timedelta] = {
     "core": timedelta(hours=26),
     "pipeline": timedelta(hours=26),
     "quota": timedelta(hours=26),
+    "forecast": timedelta(hours=26),
+    "crm_health": timedelta(hours=26),
+    "marketing": timedelta(hours=26),
     "compensation": timedelta(days=35),
     "serving": timedelta(hours=26),
 }
