@@ -156,20 +156,25 @@ def campaign_roi_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
 
 def forecast_cone_chart(fetch: Fetch, table: str) -> tuple[str, str] | None:
     """(title, base64 PNG) of the newest quarter's company forecast week by week: the p10-p90
-    cone, p50, weighted pipeline and what was won to date."""
+    cone, p50, weighted pipeline, the sum of the managers' commit calls and what was won to date."""
     rows = fetch(
-        f"select forecast_date, forecast_p10, forecast_p50, forecast_p90, weighted_pipeline_forecast, "
-        f"closed_won_to_date from {table} where forecast_level = 'company' "
-        f"and quarter_start = (select max(quarter_start) from {table}) order by forecast_date"
+        f"select company.forecast_date, company.forecast_p10, company.forecast_p50, company.forecast_p90, "
+        f"company.weighted_pipeline_forecast, company.closed_won_to_date, "
+        f"(select sum(teams.submitted_commit_call) from {table} as teams where teams.forecast_level = 'team' "
+        f"and teams.quarter_start = company.quarter_start and teams.forecast_date = company.forecast_date) "
+        f"from {table} as company where company.forecast_level = 'company' "
+        f"and company.quarter_start = (select max(quarter_start) from {table}) order by company.forecast_date"
     )
     if not rows:
         return None
     days = [row[0] for row in rows]
     p10, p50, p90, weighted, won = ([float(row[i]) for row in rows] for i in range(1, 6))
+    calls = [float(row[6]) if row[6] is not None else float("nan") for row in rows]
     figure, axis = _pyplot().subplots(figsize=(8, 3.5))
     axis.fill_between(days, p10, p90, color="#4a6fa5", alpha=0.25, label="statistical p10-p90")
     axis.plot(days, p50, color="#4a6fa5", label="statistical p50")
     axis.plot(days, weighted, color="#c0504d", linestyle="--", label="weighted pipeline")
+    axis.plot(days, calls, color="#8064a2", linestyle=":", label="managers' calls (sum)")
     axis.plot(days, won, color="#3c9a5f", label="won to date")
     axis.set_ylabel("reporting currency")
     axis.legend(fontsize=7)

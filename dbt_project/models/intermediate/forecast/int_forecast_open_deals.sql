@@ -1,5 +1,5 @@
 -- Each deal open on a forecast day (the day's pipeline snapshot), with the bands its chance is
--- looked up by - its stage, whether it is due by the quarter's end (a deal due later is sometimes
+-- looked up by - its team's segment, its stage, whether it is due by the quarter's end (a deal due later is sometimes
 -- pulled in and won), days left in the quarter (0, 1-14, 15-30, 31-60, 61+) and age (0-30, 31-90, 91+
 -- days) - and what became of it: won by the quarter's end (known once the quarter is over).
 with
@@ -16,6 +16,10 @@ opportunities as (
     select * from {{ ref('fct_opportunities') }}
 ),
 
+teams as (
+    select * from {{ ref('dim_teams') }}
+),
+
 open_deals as (
     select
         weeks.quarter_start,
@@ -27,6 +31,7 @@ open_deals as (
         snapshots.owner_id,
         snapshots.team_id,
         snapshots.region,
+        coalesce(teams.segment, 'Unassigned') as segment,
         snapshots.stage_name,
         snapshots.forecast_category,
         snapshots.probability_pct,
@@ -44,6 +49,7 @@ open_deals as (
     inner join snapshots
         on weeks.forecast_date = snapshots.snapshot_date
     inner join opportunities on snapshots.opportunity_id = opportunities.opportunity_id
+    left join teams on snapshots.team_id = teams.team_id
 ),
 
 banded as (

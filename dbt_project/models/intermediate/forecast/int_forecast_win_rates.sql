@@ -1,9 +1,9 @@
 -- For each quarter, each open deal's chance to be won by the quarter's end, learnt only from the
 -- quarters that ended before it began (no leakage): among their deals open on a forecast day in
--- the same stage, due or not by the quarter's end, days-left band and age band, the share won by
--- their quarter's end. With fewer
--- than var forecast_min_trials such deal-days, the share in the same stage and days left at any
--- age; with fewer than that too, in the same days left at any stage and age.
+-- the same segment, stage, due or not by the quarter's end, days-left band and age band, the share
+-- won by their quarter's end. With fewer than var forecast_min_trials such deal-days, the share in
+-- any segment; with fewer, in the same stage and days left at any age; with fewer than that too,
+-- in the same days left at any stage and age.
 with
 
 open_deals as (
@@ -22,6 +22,7 @@ past as (
 learnt as (
     select
         quarters.quarter_start,
+        past.segment,
         past.stage_name,
         past.is_due_in_quarter,
         past.days_left_band,
@@ -30,6 +31,19 @@ learnt as (
         count(*) as trials
     from quarters
     inner join past on quarters.quarter_start > past.quarter_end
+    group by 1, 2, 3, 4, 5, 6
+),
+
+any_segment as (
+    select
+        quarter_start,
+        stage_name,
+        is_due_in_quarter,
+        days_left_band,
+        age_band,
+        sum(wins) as wins,
+        sum(trials) as trials
+    from learnt
     group by 1, 2, 3, 4, 5
 ),
 
@@ -41,7 +55,7 @@ by_stage as (
         days_left_band,
         sum(wins) as wins,
         sum(trials) as trials
-    from learnt
+    from any_segment
     group by 1, 2, 3, 4
 ),
 
@@ -52,7 +66,7 @@ overall as (
         days_left_band,
         sum(wins) as wins,
         sum(trials) as trials
-    from learnt
+    from any_segment
     group by 1, 2, 3
 ),
 
@@ -60,6 +74,7 @@ overall as (
 needed as (
     select distinct
         quarter_start,
+        segment,
         stage_name,
         is_due_in_quarter,
         days_left_band,
@@ -70,17 +85,20 @@ needed as (
 rates as (
     select
         needed.quarter_start,
+        needed.segment,
         needed.stage_name,
         needed.is_due_in_quarter,
         needed.days_left_band,
         needed.age_band,
         case
             when learnt.trials >= {{ var('forecast_min_trials') }} then 'band'
+            when any_segment.trials >= {{ var('forecast_min_trials') }} then 'any_segment'
             when by_stage.trials >= {{ var('forecast_min_trials') }} then 'stage_and_days_left'
             when overall.trials > 0 then 'days_left'
         end as learnt_from,
         case
             when learnt.trials >= {{ var('forecast_min_trials') }} then learnt.wins * 1.0 / learnt.trials
+            when any_segment.trials >= {{ var('forecast_min_trials') }} then any_segment.wins * 1.0 / any_segment.trials
             when by_stage.trials >= {{ var('forecast_min_trials') }} then by_stage.wins * 1.0 / by_stage.trials
             when overall.trials > 0 then overall.wins * 1.0 / overall.trials
         end as win_rate
@@ -88,10 +106,18 @@ rates as (
     left join learnt
         on
         needed.quarter_start = learnt.quarter_start
+        and needed.segment = learnt.segment
         and needed.stage_name = learnt.stage_name
         and needed.is_due_in_quarter = learnt.is_due_in_quarter
         and needed.days_left_band = learnt.days_left_band
         and needed.age_band = learnt.age_band
+    left join any_segment
+        on
+        needed.quarter_start = any_segment.quarter_start
+        and needed.stage_name = any_segment.stage_name
+        and needed.is_due_in_quarter = any_segment.is_due_in_quarter
+        and needed.days_left_band = any_segment.days_left_band
+        and needed.age_band = any_segment.age_band
     left join by_stage
         on
         needed.quarter_start = by_stage.quarter_start

@@ -92,6 +92,7 @@ priced_deals as (
     left join win_rates
         on
         open_deals.quarter_start = win_rates.quarter_start
+        and open_deals.segment = win_rates.segment
         and open_deals.stage_name = win_rates.stage_name
         and open_deals.is_due_in_quarter = win_rates.is_due_in_quarter
         and open_deals.days_left_band = win_rates.days_left_band
