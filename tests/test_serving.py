@@ -176,7 +176,8 @@ def test_the_publication_shows_key_totals_and_charts_to_a_manager(demo_warehouse
     assert f"| bookings won | {won:,.2f} USD |" in metadata["key_totals"].value
     charts = metadata["charts"].value
     assert "Pipeline waterfall" in charts and "Attainment distribution" in charts
-    assert charts.count("data:image/png;base64,") == 2
+    assert "Forecast for the quarter of" in charts and "Forecast accuracy by week" in charts
+    assert charts.count("data:image/png;base64,") == 4
 
 
 def test_each_marts_materialization_shows_its_rows_preview_totals_and_chart(demo_warehouse: Path) -> None:

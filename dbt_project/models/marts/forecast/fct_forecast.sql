@@ -108,7 +108,10 @@ open_by_level as (
         {{ column }} as member_id,
         sum(case when is_due_in_quarter then amount_reporting else 0 end) as open_pipeline,
         sum(amount_reporting * win_rate) as expected_from_open,
-        sum(amount_reporting * amount_reporting * win_rate * (1 - win_rate)) as outcome_variance,
+        sum(
+            cast(amount_reporting as {{ dbt.type_float() }}) * cast(amount_reporting as {{ dbt.type_float() }})
+            * cast(win_rate as {{ dbt.type_float() }}) * (1 - cast(win_rate as {{ dbt.type_float() }}))
+        ) as outcome_variance,
         sum(case when is_due_in_quarter then amount_reporting * probability_pct / 100.0 else 0 end)
             as weighted_open,
         sum(case when is_due_in_quarter and forecast_category = 'Commit' then amount_reporting else 0 end)
@@ -239,7 +242,8 @@ forecast as (
     select
         *,
         closed_won_to_date + expected_from_open + expected_from_new as p50,
-        {{ var('forecast_band_z') }} * sqrt(outcome_variance) as band
+        -- To 4 decimals before the cents: the engines' square roots may differ in the last bits.
+        cast({{ var('forecast_band_z') }} * sqrt(outcome_variance) as decimal(38, 4)) as band
     from combined
 ),
 
