@@ -112,7 +112,8 @@ open_by_level as (
             cast(amount_reporting as {{ dbt.type_float() }}) * cast(amount_reporting as {{ dbt.type_float() }})
             * cast(win_rate as {{ dbt.type_float() }}) * (1 - cast(win_rate as {{ dbt.type_float() }}))
         ) as outcome_variance,
-        sum(case when is_due_in_quarter then amount_reporting * probability_pct / 100.0 else 0 end)
+        -- × 0.01, not ÷ 100: DuckDB divides decimals as doubles, PostgreSQL exactly.
+        sum(case when is_due_in_quarter then amount_reporting * probability_pct * 0.01 else 0 end)
             as weighted_open,
         sum(case when is_due_in_quarter and forecast_category = 'Commit' then amount_reporting else 0 end)
             as commit_open,
