@@ -554,6 +554,7 @@ class DemoCompany:
                 "CurrencyIsoCode": account.currency,
                 "NumberOfEmployees": account.employees,
                 "Segment__c": account.segment,
+                "Website": f"https://www.{account.name.lower().replace(' ', '-')}.example.com",
                 "CreatedDate": account.created_at,
             }
             events: list[tuple[datetime, dict]] = [

@@ -42,6 +42,7 @@ SOBJECT_FIELDS: dict[str, list[str]] = {
         "OwnerId",
         "NumberOfEmployees",
         "Segment__c",
+        "Website",
         "CreatedDate",
         "LastModifiedDate",
         "SystemModstamp",

@@ -115,6 +115,7 @@ class FakeHubSpot(FakeApi):
                     "numberofemployees": account["NumberOfEmployees"],
                     "hubspot_owner_id": ids[account["OwnerId"]],
                     "segment": account["Segment__c"],
+                    "domain": (account["Website"] or "").removeprefix("https://www.") or None,
                 },
             )
         for contact in org["Contact"].values():

@@ -4,7 +4,7 @@
 -- finished stage runs, how often its close date had been pushed out, whether it had an activity
 -- in the rule's days, whether it has a contact, its stage's usual probability (the most common
 -- one in the stage's history), and whether its account's normalised name (lower case, letters
--- and digits) is another live account's too. Which facts a CRM cannot provide is said by has_activity_links / has_contact_roles.
+-- and digits) or website domain is another live account's too. Which facts a CRM cannot provide is said by has_activity_links / has_contact_roles.
 {%- set rules = var('crm_hygiene_rules') %}
 with
 
@@ -29,7 +29,7 @@ contact_roles as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_crm_accounts') }}
 ),
 
 weeks as (
@@ -112,11 +112,12 @@ probability_counts as (
 ),
 
 -- An account is a likely duplicate when another live account has the same name once lower-cased
--- and stripped to letters and digits.
+-- and stripped to letters and digits, or the same website domain.
 normalised_accounts as (
     select
         account_id,
-        regexp_replace(lower(account_name), '[^a-z0-9]', '', 'g') as normalised_name
+        regexp_replace(lower(account_name), '[^a-z0-9]', '', 'g') as normalised_name,
+        website_domain
     from accounts
     where not is_deleted
 ),
@@ -126,9 +127,14 @@ duplicate_accounts as (
     from normalised_accounts
     inner join normalised_accounts as other_accounts
         on
-        normalised_accounts.normalised_name = other_accounts.normalised_name
-        and normalised_accounts.account_id <> other_accounts.account_id
-    where normalised_accounts.normalised_name <> ''
+        normalised_accounts.account_id <> other_accounts.account_id
+        and (
+            (
+                normalised_accounts.normalised_name <> ''
+                and normalised_accounts.normalised_name = other_accounts.normalised_name
+            )
+            or normalised_accounts.website_domain = other_accounts.website_domain
+        )
     group by 1
 ),
 

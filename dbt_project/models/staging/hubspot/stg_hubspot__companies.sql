@@ -8,6 +8,7 @@ renamed as (
     select
         id as company_id,
         name as company_name,
+        domain,
         type as company_type,
         industry,
         country,

@@ -15,6 +15,7 @@ renamed as (
         owner_id,
         number_of_employees as employee_count,
         segment__c as segment,
+        website,
         coalesce(is_deleted, false) as is_deleted,
         created_date as created_at,
         system_modstamp as modified_at

@@ -16,6 +16,7 @@ accounts as (
         segment,
         employee_count,
         owner_id,
+        lower(regexp_replace(domain, '^(www[.])?', '')) as website_domain,
         is_archived as is_deleted,
         created_at
         {{ pass_through_aliases('accounts') }}  -- noqa: LT02

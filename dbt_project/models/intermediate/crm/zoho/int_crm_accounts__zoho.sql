@@ -16,6 +16,8 @@ accounts as (
         segment,
         employee_count,
         owner_id,
+        -- Zoho's Website field is not loaded yet.
+        cast(null as {{ dbt.type_string() }}) as website_domain,
         is_deleted,
         created_at
         {{ pass_through_aliases('accounts') }}  -- noqa: LT02
