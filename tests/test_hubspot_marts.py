@@ -89,9 +89,11 @@ def test_lead_funnel_from_lifecycle_stages_matches_the_salesforce_leads(
     files_cohorts = hubspot_warehouse.execute(query.format(schema="files.marketing.")).fetchall()
     assert sum(row[5] for row in hubspot_cohorts) > 100
     assert hubspot_cohorts == files_cohorts
-    # Rep activity counts the same calls, meetings and tasks (HubSpot's e-mails are tasks here).
+    # Rep activity counts the same calls, meetings, e-mails and tasks (a proposal sent is an e-mail
+    # in Salesforce, a to-do task in the portal), done and open, and the same open deals.
     activity = """
-        select sum(calls), sum(meetings), sum(emails + other_tasks), sum(open_opportunities)
+        select sum(calls), sum(meetings), sum(emails + other_tasks), sum(completed_activities),
+            sum(open_activities), sum(open_opportunities)
         from {schema}fct_rep_activity where period_grain = 'month'
     """
     assert hubspot_warehouse.execute(activity.format(schema="pipeline.")).fetchone() == (

@@ -49,8 +49,8 @@ def test_full_load_splits_search_windows_and_keeps_archived_records(
     assert counts["companies"] == len(portal.objects["companies"])
     assert counts["contacts"] == len(portal.objects["contacts"])
     # The demo has a few hand-typed, day-first task dates: kept aside, not lost.
-    assert counts.get("tasks__rejected", 0) + counts.get("calls__rejected", 0) > 0
-    for kind in ("calls", "tasks"):
+    assert sum(counts.get(f"{kind}__rejected", 0) for kind in ("calls", "emails", "tasks")) > 0
+    for kind in ("calls", "emails", "tasks"):
         assert counts[kind] + counts.get(f"{kind}__rejected", 0) == len(portal.objects[kind])
     assert counts["owners"] == len(portal.owners)
     assert counts["deal_pipeline_stages"] == 7

@@ -15,7 +15,7 @@ RATE = pa.decimal128(9, 4)
 class CrmObject:
     """A CRM v3 object type searched incrementally on `modified_property`."""
 
-    object_type: str  # the API's name: deals, companies, contacts, calls, meetings, tasks
+    object_type: str  # the API's name: deals, companies, contacts, calls, emails, meetings, tasks
     properties: tuple[str, ...]
     modified_property: str
     contract: TableContract
@@ -107,12 +107,14 @@ CONTACTS = _object(
     modified_property="lastmodifieddate",
     pii=("email", "phone"),
 )
+# Engagements: each with its time, owner and subject; a task also with its status.
 ACTIVITIES = tuple(
-    _object(kind, ("hs_timestamp", "hubspot_owner_id", subject), {"hs_timestamp": TIMESTAMP})
-    for kind, subject in (
-        ("calls", "hs_call_title"),
-        ("meetings", "hs_meeting_title"),
-        ("tasks", "hs_task_subject"),
+    _object(kind, ("hs_timestamp", "hubspot_owner_id", *properties), {"hs_timestamp": TIMESTAMP})
+    for kind, properties in (
+        ("calls", ("hs_call_title",)),
+        ("emails", ("hs_email_subject",)),
+        ("meetings", ("hs_meeting_title",)),
+        ("tasks", ("hs_task_subject", "hs_task_status")),
     )
 )
 SEARCHED_OBJECTS: tuple[CrmObject, ...] = (DEALS, COMPANIES, CONTACTS, *ACTIVITIES)

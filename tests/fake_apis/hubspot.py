@@ -194,19 +194,22 @@ class FakeHubSpot(FakeApi):
                 _iso(change["CreatedDate"]),
             )
         # Salesforce logs calls as Tasks of type Call; HubSpot has a calls object for them.
+        # Salesforce logs calls and e-mails as Tasks by type; HubSpot has objects for them. A
+        # proposal sent by e-mail is a to-do here (a task, with its status).
         for task in org["Task"].values():
-            is_call = task["Type"] == "Call"
-            self._put(
-                "calls" if is_call else "tasks",
-                ids[task["Id"]],
-                task["IsDeleted"],
-                task,
-                {
-                    "hs_call_title" if is_call else "hs_task_subject": task["Subject"],
-                    "hs_timestamp": _iso(task["ActivityDate"]),
-                    "hubspot_owner_id": ids[task["OwnerId"]],
-                },
+            kind, subject = {"Call": ("calls", "hs_call_title"), "Email": ("emails", "hs_email_subject")}.get(
+                task["Type"], ("tasks", "hs_task_subject")
             )
+            if task["Type"] == "Email" and task["Subject"] == "Send proposal":
+                kind, subject = "tasks", "hs_task_subject"
+            properties = {
+                subject: task["Subject"],
+                "hs_timestamp": _iso(task["ActivityDate"]),
+                "hubspot_owner_id": ids[task["OwnerId"]],
+            }
+            if kind == "tasks":
+                properties["hs_task_status"] = "COMPLETED" if task["Status"] == "Completed" else "NOT_STARTED"
+            self._put(kind, ids[task["Id"]], task["IsDeleted"], task, properties)
         for event in org["Event"].values():
             self._put(
                 "meetings",

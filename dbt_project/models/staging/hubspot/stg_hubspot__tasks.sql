@@ -8,6 +8,7 @@ renamed as (
     select
         id as task_id,
         hs_task_subject as subject,
+        hs_task_status as task_status,
         hubspot_owner_id as owner_id,
         hs_timestamp as activity_at,
         coalesce(archived, false) as is_archived,

@@ -1,11 +1,16 @@
--- HubSpot engagements, live ones only: calls, meetings and tasks (e-mails are not loaded). Their
--- deal associations are not loaded yet, so they count per rep but not per deal; a call or
--- meeting is done once its time has passed; a task's status is not loaded (unknown).
+-- HubSpot engagements, live ones only: calls, e-mails, meetings and tasks. Their deal
+-- associations are not loaded yet, so they count per rep but not per deal; a call, e-mail or
+-- meeting is done once its time has passed, a task when its status is COMPLETED.
 
 with
 
 calls as (
     select * from {{ ref('stg_hubspot__calls') }}
+    where not is_archived
+),
+
+emails as (
+    select * from {{ ref('stg_hubspot__emails') }}
     where not is_archived
 ),
 
@@ -30,6 +35,15 @@ activities as (
     from calls
     union all
     select
+        email_id as activity_id,
+        'email' as activity_type,
+        owner_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        {{ local_date('coalesce(activity_at, created_at)') }} as activity_date,
+        {{ local_date('coalesce(activity_at, created_at)') }} <= {{ as_of_date() }} as is_completed
+    from emails
+    union all
+    select
         meeting_id as activity_id,
         'meeting' as activity_type,
         owner_id,
@@ -44,7 +58,7 @@ activities as (
         owner_id,
         cast(null as {{ dbt.type_string() }}) as opportunity_id,
         {{ local_date('coalesce(activity_at, created_at)') }} as activity_date,
-        cast(null as {{ dbt.type_boolean() }}) as is_completed
+        coalesce(task_status = 'COMPLETED', false) as is_completed
     from tasks
 )
 
