@@ -244,7 +244,7 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     """Each README query runs as written on the store it names; three are checked against the
     facts (as of 2026-06-30: last quarter is 2026 Q1, next quarter 2026 Q3, last month May 2026)."""
     queries = readme_day_one_queries()
-    assert [store for store, _ in queries] == ["marts"] * 6 + ["finance"] * 5
+    assert [store for store, _ in queries] == ["marts"] * 7 + ["finance"] * 5
     answers = []
     rep_parameters: dict[str, str] = {}
     for store, query in queries:
@@ -263,8 +263,8 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
         cursor = serving[store].execute(query, parameters)
         columns = [column[0] for column in cursor.description]
         answers.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
-    bookings_by_region, win_rates, coverage, above_quota, activity, accuracy, *finance_answers = answers
-    earnings, acquisition, *marketing = finance_answers
+    bookings_by_region, win_rates, coverage, above_quota, activity, hygiene, accuracy, *rest = answers
+    earnings, acquisition, *marketing = rest
     assert all(answers), "every day-one question has an answer on the demo"
     (won_in_q1,) = (
         serving["marts"]
@@ -314,6 +314,20 @@ def test_the_readmes_day_one_questions_run_against_the_serving_store(
     ]
     assert sum(row["new_customers"] for row in regions) == new_in_q1
     _check_marketing_answers(serving["finance"], *marketing)
+    # Hygiene: every broken rule of the week (of a deal in a team) is listed once under its team,
+    # worst team first.
+    (broken,) = (
+        serving["marts"]
+        .execute(
+            "select count(*) from crm_health.fct_opportunity_hygiene where rule_status = 'violated' "
+            "and team_id is not null "
+            "and week_start = (select max(week_start) from crm_health.fct_opportunity_hygiene)"
+        )
+        .fetchone()
+    )
+    assert broken > 0 and len(hygiene) == broken
+    scores = [row["health_score"] for row in hygiene]
+    assert scores == sorted(scores)
     # The back-test: every week of the quarter has each method's error, from the finished quarters
     # after the first two (as of 2026-06-30: 2024 Q3 to 2026 Q1).
     assert [row["week_of_quarter"] for row in accuracy][:13] == list(range(1, 14))
