@@ -22,3 +22,20 @@
 {% macro attribution_models() -%}
     {{ return(['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay']) }}
 {%- endmacro %}
+
+{#- One row per attribution model (column attribution_model), for marts and tests that need every
+    model even where no deal has one. -#}
+{% macro attribution_model_rows() -%}
+    {%- for model_name in attribution_models() %}
+    select '{{ model_name }}' as attribution_model
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The forecast's levels and the column each is grouped by (a deal's rep, team, region, or the
+    whole company). -#}
+{% macro forecast_levels() -%}
+    {{ return([('rep', 'owner_id'), ('team', 'team_id'), ('region', 'region'), ('company', "'all'")]) }}
+{%- endmacro %}

@@ -30,7 +30,7 @@ later_deals as (
 ),
 
 by_level as (
-    {%- for level, column in [('rep', 'owner_id'), ('team', 'team_id'), ('region', 'region'), ('company', "'all'")] %}
+    {%- for level, column in forecast_levels() %}
     select
         quarter_start,
         week_of_quarter,

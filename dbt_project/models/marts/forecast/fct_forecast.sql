@@ -9,7 +9,7 @@
 -- day: weighted pipeline (closed + the CRM's probability × amount), commit (closed + Commit
 -- deals), best case (commit + Best Case deals), and the calls submitted by then (a rep's own; a
 -- team's, its manager's). Final bookings once the quarter is over.
-{%- set levels = [('rep', 'owner_id'), ('team', 'team_id'), ('region', 'region'), ('company', "'all'")] %}
+{%- set levels = forecast_levels() %}
 with
 
 weeks as (

@@ -35,12 +35,7 @@ spend as (
 ),
 
 models as (
-    {%- for model_name in attribution_models() %}
-    select '{{ model_name }}' as attribution_model
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ attribution_model_rows() }}
 ),
 
 spend_by_campaign as (
