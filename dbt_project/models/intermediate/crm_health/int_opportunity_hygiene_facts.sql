@@ -122,20 +122,31 @@ normalised_accounts as (
     where not is_deleted
 ),
 
-duplicate_accounts as (
+-- One equality join per rule, not one join on "name or domain": DuckDB cannot hash an OR
+-- and compared every pair of accounts (13 s at demo scale 10, 0.1 s this way).
+same_name_accounts as (
     select normalised_accounts.account_id
     from normalised_accounts
     inner join normalised_accounts as other_accounts
         on
-        normalised_accounts.account_id <> other_accounts.account_id
-        and (
-            (
-                normalised_accounts.normalised_name <> ''
-                and normalised_accounts.normalised_name = other_accounts.normalised_name
-            )
-            or normalised_accounts.website_domain = other_accounts.website_domain
-        )
-    group by 1
+        normalised_accounts.normalised_name = other_accounts.normalised_name
+        and normalised_accounts.account_id <> other_accounts.account_id
+    where normalised_accounts.normalised_name <> ''
+),
+
+same_domain_accounts as (
+    select normalised_accounts.account_id
+    from normalised_accounts
+    inner join normalised_accounts as other_accounts
+        on
+        normalised_accounts.website_domain = other_accounts.website_domain
+        and normalised_accounts.account_id <> other_accounts.account_id
+),
+
+duplicate_accounts as (
+    select account_id from same_name_accounts
+    union
+    select account_id from same_domain_accounts
 ),
 
 push_counts as (
