@@ -222,9 +222,11 @@ def contracted_items(text: pa.Table, spec: TableContract, origin: str, first_lin
         yield _rejected_variant(rejected, spec)
 
 
-def empty_typed_table(spec: TableContract) -> pa.Table:
-    """No rows, the contract's columns: yielded so that a table exists before its first data."""
-    empty = pa.table({name: pa.array([], pa.string()) for name in spec.columns})
+def empty_typed_table(spec: TableContract, columns: Sequence[str] = ()) -> pa.Table:
+    """No rows, the contract's columns (and `columns`, as text): yielded so that a table exists,
+    with every column its models read, before its first data."""
+    names = dict.fromkeys([*spec.columns, *columns])
+    empty = pa.table({name: pa.array([], pa.string()) for name in names})
     return split_typed_and_rejected(empty, spec, spec.origin)[0]
 
 

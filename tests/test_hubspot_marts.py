@@ -90,10 +90,14 @@ def test_lead_funnel_from_lifecycle_stages_matches_the_salesforce_leads(
     assert sum(row[5] for row in hubspot_cohorts) > 100
     assert hubspot_cohorts == files_cohorts
     # Rep activity counts the same calls, meetings, e-mails and tasks (a proposal sent is an e-mail
-    # in Salesforce, a to-do task in the portal), done and open, and the same open deals.
+    # in Salesforce, a to-do task in the portal), done and open, the same open deals, the same
+    # deals without recent activity, and (engagements' deal associations) the same deals closed
+    # and won in each activity band.
     activity = """
         select sum(calls), sum(meetings), sum(emails + other_tasks), sum(completed_activities),
-            sum(open_activities), sum(open_opportunities)
+            sum(open_activities), sum(open_opportunities), sum(stale_open_opportunities),
+            sum(closed_deals_band_0), sum(won_deals_band_0), sum(closed_deals_band_1_4),
+            sum(won_deals_band_1_4), sum(closed_deals_band_5_9), sum(won_deals_band_5_9)
         from {schema}fct_rep_activity where period_grain = 'month'
     """
     assert hubspot_warehouse.execute(activity.format(schema="pipeline.")).fetchone() == (

@@ -73,31 +73,34 @@ def deal_property_history(items: Any, api: HubSpotApi) -> Iterator[list[Record]]
         yield history
 
 
-def deal_associations(to_object: str, entity: str, primary_type_id: int | None) -> Any:
-    """A transformer reading the associations of the deals that changed to `to_object` (companies,
-    contacts; one `entity` each), flagging the type HubSpot uses for the primary one, if any."""
-    key = f"{entity}_id"
+def associations(
+    from_object: str, from_entity: str, to_object: str, to_entity: str, primary_type_id: int | None
+) -> Any:
+    """A transformer reading the associations of the `from_object` records that changed (deals,
+    engagements) to `to_object` (companies, contacts, deals), flagging the type HubSpot uses for the
+    primary one, if any."""
+    from_key, to_key = f"{from_entity}_id", f"{to_entity}_id"
 
     @dlt.transformer(
-        name=f"deal_{entity}_associations",
-        # Replacing a deal's rows (merge key deal_id) also drops associations removed in HubSpot.
+        name=f"{from_entity}_{to_entity}_associations",
+        # Replacing a record's rows (merge key: its id) also drops associations removed in HubSpot.
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-        primary_key=["deal_id", key],
-        merge_key="deal_id",
+        primary_key=[from_key, to_key],
+        merge_key=from_key,
     )
-    def associations(items: Any, api: HubSpotApi) -> Iterator[list[Record]]:
-        deal_ids = typed_ids(items)
-        for start in range(0, len(deal_ids), BATCH):
-            inputs = [{"id": deal_id} for deal_id in deal_ids[start : start + BATCH]]
+    def read(items: Any, api: HubSpotApi) -> Iterator[list[Record]]:
+        ids = typed_ids(items)
+        for start in range(0, len(ids), BATCH):
+            inputs = [{"id": record_id} for record_id in ids[start : start + BATCH]]
             links = api.post(
-                f"/crm/v4/associations/deals/{to_object}/batch/read",
+                f"/crm/v4/associations/{from_object}/{to_object}/batch/read",
                 {"inputs": inputs},
-                f"HubSpot deal-{to_object} associations",
+                f"HubSpot {from_entity}-{to_object} associations",
             )
             yield [
                 {
-                    "deal_id": str(result["from"]["id"]),
-                    key: str(to["toObjectId"]),
+                    from_key: str(result["from"]["id"]),
+                    to_key: str(to["toObjectId"]),
                     "is_primary": any(
                         kind.get("typeId") == primary_type_id for kind in to.get("associationTypes", [])
                     ),
@@ -106,12 +109,18 @@ def deal_associations(to_object: str, entity: str, primary_type_id: int | None) 
                 for to in result.get("to", [])
             ]
 
-    return associations
+    return read
 
 
 # HubSpot's association type id for a deal's primary company; a deal's contacts have no primary.
-deal_company_associations = deal_associations("companies", "company", primary_type_id=5)
-deal_contact_associations = deal_associations("contacts", "contact", primary_type_id=None)
+deal_company_associations = associations("deals", "deal", "companies", "company", primary_type_id=5)
+deal_contact_associations = associations("deals", "deal", "contacts", "contact", primary_type_id=None)
+# The deals each changed engagement is logged on (rep activity's deal links), read from the
+# engagement's side: logging a call on a deal need not change the deal.
+ENGAGEMENT_DEAL_ASSOCIATIONS = {
+    kind: associations(kind, kind.removesuffix("s"), "deals", "deal", primary_type_id=None)
+    for kind in ("calls", "emails", "meetings", "tasks")
+}
 
 
 def searched_object(api: HubSpotApi, crm_object: CrmObject, lookback_ms: int, start_ms: int) -> DltResource:
@@ -219,3 +228,5 @@ def hubspot(
             yield resource | deal_property_history(api=api)
             yield resource | deal_company_associations(api=api)
             yield resource | deal_contact_associations(api=api)
+        if crm_object.object_type in ENGAGEMENT_DEAL_ASSOCIATIONS:
+            yield resource | ENGAGEMENT_DEAL_ASSOCIATIONS[crm_object.object_type](api=api)

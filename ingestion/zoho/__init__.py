@@ -1,12 +1,13 @@
-"""Zoho CRM source (REST API v8): users, accounts, contacts and deals, each deal's stage history
-and owner changes, the Stage picklist's probabilities and forecast categories, and deleted records.
+"""Zoho CRM source (REST API v8): users, accounts, contacts, deals, leads and campaigns, each deal's
+stage history and owner changes, each lead's status changes, the Stage picklist's probabilities and
+forecast categories, and deleted records.
 
 Modules are read incrementally with `If-Modified-Since`: each run asks for what changed since the
 previous run's start, less a lookback; a 304 means nothing did. Records deleted in Zoho (recycle
 bin or permanently) are listed by the `deleted` endpoint and kept in `deleted_records`; staging
 flags them. Deals changed in the window also bring their Stage_History related list and the owner
-changes from their timeline. Everything lands in `raw_zoho`; staging maps it onto the canonical
-CRM shape.
+changes from their timeline; leads changed in it bring their Lead_Status changes. Everything lands
+in `raw_zoho`; staging maps it onto the canonical CRM shape.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from ingestion.contracts import TableContract, contracted_items, text_table, typed_ids
+from ingestion.contracts import TableContract, contracted_items, empty_typed_table, text_table, typed_ids
 from ingestion.dbt_vars import pass_through_fields
 from ingestion.zoho.api import Record, ZohoApi
-from ingestion.zoho.objects import DEALS, MODIFIED, MODULES, STAGE_HISTORY_FIELDS, USERS, ZohoModule
+from ingestion.zoho.objects import DEALS, LEADS, MODIFIED, MODULES, STAGE_HISTORY_FIELDS, USERS, ZohoModule
 
 
 def zoho_time(moment: datetime) -> str:
@@ -30,11 +31,12 @@ def zoho_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def _flat(record: Record) -> Record:
-    """Lookups ({"name", "id"}) become `<Field>_id`; other values stay."""
+def _flat(record: Record, lookups: tuple[str, ...] = ()) -> Record:
+    """Lookups ({"name", "id"}) become `<Field>_id`, empty ones too when `lookups` names them; other
+    values stay."""
     return {
-        (f"{key}_id" if isinstance(value, dict) else key): (
-            value.get("id") if isinstance(value, dict) else value
+        (f"{key}_id" if isinstance(value, dict) or key in lookups else key): (
+            (value or {}).get("id") if isinstance(value, dict) or key in lookups else value
         )
         for key, value in record.items()
     }
@@ -60,9 +62,16 @@ def module_resource(api: ZohoApi, zoho_module: ZohoModule, lookback: timedelta) 
         state = dlt.current.resource_state()
         run_start = datetime.now(UTC)
         since = _window_start(state, lookback)
-        pages = api.records(zoho_module.module, zoho_module.fields, since)
+        pages = api.records(zoho_module.module, zoho_module.fields, since, dict(zoho_module.params))
+        read = 0
         for number, page in enumerate(pages, start=1):
-            yield from _contracted([_flat(r) for r in page], spec, f"Zoho {zoho_module.module} page {number}")
+            rows = [_flat(r, zoho_module.lookups) for r in page]
+            read += len(rows)
+            yield from _contracted(rows, spec, f"Zoho {zoho_module.module} page {number}")
+        if since is None and not read:  # a module the organisation does not use: its table, empty
+            yield empty_typed_table(
+                spec, [_flat({f: None}, zoho_module.lookups).popitem()[0] for f in zoho_module.fields]
+            )
         state["window_start"] = run_start.isoformat()
 
     return records
@@ -153,26 +162,62 @@ def deal_stage_history(items: Any, api: ZohoApi) -> Iterator[list[Record]]:
             yield [{"deal_id": deal_id, **_flat(row)} for row in page]
 
 
+def _field_changes(api: ZohoApi, module: str, record_id: str, field: str) -> Iterator[list[Record]]:
+    """A record's changes of one field, from its timeline (its audit log of field updates): the
+    time, the old value and the new (lookups as {"name", "id"})."""
+    pages = api.numbered_pages(
+        f"/{module}/{record_id}/__timeline", f"Zoho {module} timeline", "__timeline", {}
+    )
+    for page in pages:
+        yield [
+            {
+                "changed_at": event["audited_time"],
+                "old": change["_value"].get("old"),
+                "new": change["_value"].get("new"),
+            }
+            for event in page
+            for change in event.get("field_history") or []
+            if change.get("api_name") == field
+        ]
+
+
 @dlt.transformer(
     name="deal_owner_changes",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
     primary_key=["deal_id", "changed_at"],
 )
 def deal_owner_changes(items: Any, api: ZohoApi) -> Iterator[list[Record]]:
-    """Owner changes from each changed deal's timeline (its audit log of field updates)."""
+    """Owner changes from each changed deal's timeline."""
     for deal_id in typed_ids(items):
-        pages = api.numbered_pages(f"/Deals/{deal_id}/__timeline", "Zoho deal timeline", "__timeline", {})
-        for page in pages:
+        for changes in _field_changes(api, "Deals", deal_id, "Owner"):
             yield [
                 {
                     "deal_id": deal_id,
-                    "changed_at": event["audited_time"],
-                    "old_owner_id": (change["_value"].get("old") or {}).get("id"),
-                    "new_owner_id": (change["_value"].get("new") or {}).get("id"),
+                    "changed_at": change["changed_at"],
+                    "old_owner_id": (change["old"] or {}).get("id"),
+                    "new_owner_id": (change["new"] or {}).get("id"),
                 }
-                for event in page
-                for change in event.get("field_history") or []
-                if change.get("api_name") == "Owner"
+                for change in changes
+            ]
+
+
+@dlt.transformer(
+    name="lead_status_changes",
+    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+    primary_key=["lead_id", "changed_at"],
+)
+def lead_status_changes(items: Any, api: ZohoApi) -> Iterator[list[Record]]:
+    """Lead_Status changes from each changed lead's timeline: the funnel's stage days."""
+    for lead_id in typed_ids(items):
+        for changes in _field_changes(api, "Leads", lead_id, "Lead_Status"):
+            yield [
+                {
+                    "lead_id": lead_id,
+                    "changed_at": c["changed_at"],
+                    "old_status": c["old"],
+                    "new_status": c["new"],
+                }
+                for c in changes
             ]
 
 
@@ -204,3 +249,5 @@ def zoho(
             # Fed by the deals resource: details are read for the deals that changed.
             yield resource | deal_stage_history(api=api)
             yield resource | deal_owner_changes(api=api)
+        if zoho_module is LEADS:
+            yield resource | lead_status_changes(api=api)

@@ -82,11 +82,11 @@ class ZohoApi:
         return check_response(response, what, CREDENTIALS_HINT).json()
 
     def records(
-        self, module: str, fields: tuple[str, ...], modified_since: str | None
+        self, module: str, fields: tuple[str, ...], modified_since: str | None, params: Record | None = None
     ) -> Iterator[list[Record]]:
         """Pages of a module's records (modified since `modified_since`, if given), by page_token."""
         what = f"Zoho {module}"
-        base = {"fields": ",".join(fields), "per_page": self.page_size}
+        base = {"fields": ",".join(fields), "per_page": self.page_size, **(params or {})}
         params: Record = base
         while (body := self._get(f"/{module}", what, params, modified_since)) is not None:
             yield body.get("data", [])

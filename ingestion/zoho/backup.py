@@ -16,7 +16,8 @@ What a backup does not carry, and how the warehouse makes up for it:
   whose newest version was not in the module's newest backup;
 - stage history and owner changes: raw keeps every version each backup brought, and staging reads
   a deal's moves from its versions. Moves between two backups collapse into one, dated by the
-  deal's Modified Time; moves before the first backup are not known.
+  deal's Modified Time; moves before the first backup are not known;
+- lead status changes: none (a lead's funnel stages are then those of its current status).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ STAGES_HINT = (
 API_ONLY_TABLES = {
     "deal_stage_history": ("deal_id", "id", *(f.lower() for f in STAGE_HISTORY_FIELDS)),
     "deal_owner_changes": ("deal_id", "changed_at", "old_owner_id", "new_owner_id"),
+    "lead_status_changes": ("lead_id", "changed_at", "old_status", "new_status"),
     "deleted_records": ("module", "id", "deletion_type", "deleted_time"),
 }
 
@@ -103,6 +105,11 @@ def in_api_names(
         if spec.types.get(name) == TIMESTAMP:
             column = _times_with_offset(column, time_zone)
         columns[name] = column
+    # A field the file lacks (never filled in, hidden from the backup) is empty, not missing: the
+    # models read every field they ask for.
+    for name in wanted:
+        if name not in columns and name != "Owner":
+            columns[name] = pa.chunked_array([pa.nulls(text.num_rows, pa.string())])
     columns[BACKUP_SEEN] = pa.chunked_array([pa.array([seen_at] * text.num_rows, pa.string())])
     return pa.table(columns)
 
@@ -133,7 +140,7 @@ def backup_module_resource(
         }
         if not files:
             log.warning(f"Zoho backup: no {module}_NNN.csv under {folder}; {spec.name} stays as it is.")
-            yield empty_typed_table(spec)
+            yield empty_typed_table(spec, [c for c in wanted if c != "Owner"])
             return
         if state.get("files") == fingerprint:
             log.info(f"Zoho backup: {module} unchanged since it was loaded.")
@@ -150,7 +157,7 @@ def backup_module_resource(
                     log.error(
                         f"Zoho backup: {path} held back, {error}; no {module} file loads until it is fixed."
                     )
-                    yield empty_typed_table(spec)  # the table exists, as it stood
+                    yield empty_typed_table(spec, [c for c in wanted if c != "Owner"])  # as it stood
                     yield rejected_file_item(spec, path, error.line, str(error))
                     return
             tables.append((path, in_api_names(text, spec, wanted, time_zone, seen_at)))
@@ -219,10 +226,7 @@ def zoho_backup(
     yield deal_stages_resource(folder, encoding)
     for zoho_module in MODULES:
         spec = zoho_module.contract
-        fields = (
-            f"{f}_id" if f == "Account_Name" and zoho_module.module != "Accounts" else f
-            for f in zoho_module.fields
-        )
+        fields = (f"{f}_id" if f in zoho_module.lookups and f != "Owner" else f for f in zoho_module.fields)
         wanted = (*spec.columns, *fields, *extra.get(zoho_module.module, ()))
         yield backup_module_resource(folder, zoho_module.module, spec, wanted, time_zone, encoding)
     for name, columns in API_ONLY_TABLES.items():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from ingestion.contracts import DATE, INT, MONEY, TIMESTAMP, TableContract
+from ingestion.contracts import BOOL, DATE, INT, MONEY, TIMESTAMP, TableContract
 
 MODIFIED = "Modified_Time"
 
@@ -23,6 +23,9 @@ class ZohoModule:
     module: str  # the API name: Deals, Accounts, Contacts
     fields: tuple[str, ...]
     contract: TableContract
+    params: tuple[tuple[str, str], ...] = ()  # more query parameters of every read
+    # Lookup fields: `<Field>_id` even when empty, so a page without a value names the same column.
+    lookups: tuple[str, ...] = ("Owner",)
 
 
 def _module(
@@ -31,6 +34,8 @@ def _module(
     types: dict[str, pa.DataType],
     required: tuple[str, ...] = (),
     pii: tuple[str, ...] = (),
+    params: tuple[tuple[str, str], ...] = (),
+    lookups: tuple[str, ...] = (),
 ) -> ZohoModule:
     name = module.lower()
     contract = TableContract(
@@ -42,7 +47,9 @@ def _module(
         ("id", "Owner_id", *required),
         pii,
     )
-    return ZohoModule(module, (*fields, "Owner", "Created_Time", MODIFIED), contract)
+    return ZohoModule(
+        module, (*fields, "Owner", "Created_Time", MODIFIED), contract, params, ("Owner", *lookups)
+    )
 
 
 DEALS = _module(
@@ -60,6 +67,7 @@ DEALS = _module(
     ),
     {"Amount": MONEY, "Closing_Date": DATE, "Probability": INT, "Term_Months": INT},
     required=("Stage", "Closing_Date"),
+    lookups=("Account_Name",),
 )
 ACCOUNTS = _module(
     "Accounts",
@@ -71,8 +79,63 @@ CONTACTS = _module(
     ("First_Name", "Last_Name", "Email", "Phone", "Title", "Account_Name"),
     {},
     pii=("Email", "Phone"),
+    lookups=("Account_Name",),
 )
-MODULES: tuple[ZohoModule, ...] = (DEALS, ACCOUNTS, CONTACTS)
+# Converted leads too: a list read returns only unconverted ones unless `converted` says otherwise.
+# Converted__s and Converted_Date_Time are Zoho's system fields for the conversion; the
+# Converted_Deal/Contact/Account lookups name what it created.
+LEADS = _module(
+    "Leads",
+    (
+        "Company",
+        "Lead_Source",
+        "Lead_Status",
+        "Converted__s",
+        "Converted_Date_Time",
+        "Converted_Account",
+        "Converted_Contact",
+        "Converted_Deal",
+    ),
+    {"Converted__s": BOOL, "Converted_Date_Time": TIMESTAMP},
+    params=(("converted", "both"),),
+    lookups=("Converted_Account", "Converted_Contact", "Converted_Deal"),
+)
+CAMPAIGNS = _module(
+    "Campaigns",
+    (
+        "Campaign_Name",
+        "Type",
+        "Status",
+        "Start_Date",
+        "End_Date",
+        "Currency",
+        "Budgeted_Cost",
+        "Actual_Cost",
+        "Parent_Campaign",
+    ),
+    {"Start_Date": DATE, "End_Date": DATE, "Budgeted_Cost": MONEY, "Actual_Cost": MONEY},
+    lookups=("Parent_Campaign",),
+)
+# Activities: What_Id names the record an activity is about (a deal, among others).
+CALLS = _module(
+    "Calls",
+    ("Subject", "Call_Type", "Call_Start_Time", "Call_Duration", "What_Id"),
+    {"Call_Start_Time": TIMESTAMP},
+    lookups=("What_Id",),
+)
+TASKS = _module(
+    "Tasks",
+    ("Subject", "Status", "Due_Date", "Closed_Time", "What_Id"),
+    {"Due_Date": DATE, "Closed_Time": TIMESTAMP},
+    lookups=("What_Id",),
+)
+EVENTS = _module(
+    "Events",
+    ("Event_Title", "Start_DateTime", "End_DateTime", "What_Id"),
+    {"Start_DateTime": TIMESTAMP, "End_DateTime": TIMESTAMP},
+    lookups=("What_Id",),
+)
+MODULES: tuple[ZohoModule, ...] = (DEALS, ACCOUNTS, CONTACTS, LEADS, CAMPAIGNS, CALLS, TASKS, EVENTS)
 
 USERS = TableContract(
     "users", "users", ("id",), MODIFIED, {"created_time": TIMESTAMP, MODIFIED: TIMESTAMP}, ("id",)

@@ -76,13 +76,17 @@ class FakeHubSpot(FakeApi):
         self.history: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         self.deal_companies: dict[str, list[str]] = {}
         self.deal_contacts: dict[str, list[str]] = defaultdict(list)
+        self.engagement_deals: dict[str, list[str]] = defaultdict(list)  # the deals it is logged on
         self.ids: dict[str, str] = {}  # Salesforce Id -> HubSpot id, for translating plan files
         self._translate(salesforce_org)
         self.route("GET", "/crm/v3/owners", self._owners)
         self.route("GET", "/crm/v3/pipelines/deals", self._pipelines)
         self.route("POST", "/crm/v3/objects/(?P<type>\\w+)/search", self._search)
         self.route("POST", "/crm/v3/objects/deals/batch/read", self._batch_read)
-        associations = "/crm/v4/associations/deals/(?P<to>companies|contacts)/batch/read"
+        associations = (
+            "/crm/v4/associations/(?P<from>deals|calls|emails|meetings|tasks)/(?P<to>companies|contacts|deals)"
+            "/batch/read"
+        )
         self.route("POST", associations, self._associations)
         self.route("GET", "/crm/v3/objects/(?P<type>\\w+)", self._list)
 
@@ -210,6 +214,8 @@ class FakeHubSpot(FakeApi):
             if kind == "tasks":
                 properties["hs_task_status"] = "COMPLETED" if task["Status"] == "Completed" else "NOT_STARTED"
             self._put(kind, ids[task["Id"]], task["IsDeleted"], task, properties)
+            if task["WhatId"]:
+                self.engagement_deals[ids[task["Id"]]].append(ids[task["WhatId"]])
         for event in org["Event"].values():
             self._put(
                 "meetings",
@@ -222,6 +228,8 @@ class FakeHubSpot(FakeApi):
                     "hubspot_owner_id": ids[event["OwnerId"]],
                 },
             )
+            if event["WhatId"]:
+                self.engagement_deals[ids[event["Id"]]].append(ids[event["WhatId"]])
         self.ids = dict(ids)
 
     def _translate_leads(self, org: dict[str, dict[str, dict[str, Any]]], ids: dict[str, str]) -> None:
@@ -442,8 +450,17 @@ class FakeHubSpot(FakeApi):
         return Reply(200, {"status": "COMPLETE", "results": results})
 
     def _associations(self, request: Request, match: re.Match[str]) -> Reply:
-        # Deal to primary company is type 5, deal to contact type 3.
-        targets, type_id = (self.deal_companies, 5) if match["to"] == "companies" else (self.deal_contacts, 3)
+        # Deal to primary company is type 5, deal to contact type 3; call, e-mail, meeting and task
+        # to deal 206, 210, 212 and 216.
+        if match["from"] == "deals":
+            targets, type_id = (
+                (self.deal_companies, 5) if match["to"] == "companies" else (self.deal_contacts, 3)
+            )
+        elif match["to"] == "deals":
+            targets = self.engagement_deals
+            type_id = {"calls": 206, "emails": 210, "meetings": 212, "tasks": 216}[match["from"]]
+        else:
+            return Reply(400, {"status": "error", "message": "unsupported association in this fake"})
         results = [
             {
                 "from": {"id": item["id"]},
@@ -458,6 +475,6 @@ class FakeHubSpot(FakeApi):
                 ],
             }
             for item in request.json()["inputs"]
-            if not self.objects["deals"].get(item["id"], {"archived": True})["archived"]
+            if not self.objects[match["from"]].get(item["id"], {"archived": True})["archived"]
         ]
         return Reply(200, {"status": "COMPLETE", "results": results})

@@ -1,9 +1,11 @@
 """A fake Zoho CRM speaking API v8 as documented: the OAuth refresh-token flow (its `api_domain`
 answer, a 200 with `error` for a bad refresh token), `Zoho-oauthtoken` headers with 401
 INVALID_TOKEN once a token expires, records paged by `page_token` (page numbers stop at 2,000
-records), `If-Modified-Since` (304 when nothing changed), the `deleted` list, users, the Deals
-Stage picklist in field metadata, each deal's Stage_History related list and timeline. Its data is
-the demo company's CRM, translated to Zoho's modules."""
+records; a token is bound to the parameters it was issued for), `If-Modified-Since` (304 when
+nothing changed), the `deleted` list, users, the Deals Stage picklist in field metadata, each deal's
+Stage_History related list and timeline, each lead's timeline, and Leads read as documented: only
+unconverted ones unless `converted` is `true` or `both`. Its data is the demo company's CRM,
+translated to Zoho's modules."""
 
 from __future__ import annotations
 
@@ -22,6 +24,15 @@ CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN = "1000.FAKECLIENT", "fake-client-secret
 API = "/crm/v8"
 # Zoho's picklist values for the demo's Salesforce deal types: two defaults and a custom option.
 DEAL_TYPES = {"New Business": "New Business", "Expansion": "Existing Business", "Renewal": "Renewal"}
+# Zoho's standard Lead_Status values for the demo's Salesforce ones. Zoho has no "converted"
+# status: a conversion sets Converted__s and leaves the status as it was.
+LEAD_STATUSES = {
+    "Open - Not Contacted": "Not Contacted",
+    "Working - Contacted": "Contacted",
+    "Qualified": "Pre-Qualified",
+    "Closed - Not Converted": "Not Qualified",
+}
+CONVERTED_STATUS = "Closed - Converted"
 
 
 def _zoho_time(value: str | None) -> str | None:
@@ -53,16 +64,16 @@ class FakeZoho(FakeApi):
         self.modules: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.deleted: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.stage_history: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.timeline: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.timeline: dict[str, list[dict[str, Any]]] = defaultdict(list)  # of deals and leads
         self.ids: dict[str, str] = {}  # Salesforce Id -> Zoho id, for translating plan files
-        self._page_tokens: dict[str, int] = {}
+        self._page_tokens: dict[str, tuple[int, dict[str, list[str]]]] = {}
         self._translate(salesforce_org)
         self.route("POST", "/oauth/v2/token", self._token)
         self.route("GET", f"{API}/users", self._users)
         self.route("GET", f"{API}/settings/fields", self._fields)
         self.route("GET", f"{API}/(?P<module>\\w+)/deleted", self._deleted)
         self.route("GET", f"{API}/Deals/(?P<id>\\d+)/Stage_History", self._stage_history)
-        self.route("GET", f"{API}/Deals/(?P<id>\\d+)/__timeline", self._timeline)
+        self.route("GET", f"{API}/(?:Deals|Leads)/(?P<id>\\d+)/__timeline", self._timeline)
         self.route("GET", f"{API}/(?P<module>\\w+)", self._records)
 
     # --- the demo company as a Zoho organisation ------------------------------------------------
@@ -85,36 +96,80 @@ class FakeZoho(FakeApi):
                 "Modified_Time": _zoho_time(user["SystemModstamp"]),
             }
         modules = (
-            ("Accounts", "Account", lambda a: {
+            ("Accounts", org["Account"].values(), lambda a: {
                 "Account_Name": a["Name"], "Account_Type": a["Type"], "Industry": a["Industry"],
                 "Billing_Country": a["BillingCountry"], "Employees": a["NumberOfEmployees"],
                 "Segment": a["Segment__c"],
             }),
-            ("Contacts", "Contact", lambda c: {
+            ("Contacts", org["Contact"].values(), lambda c: {
                 "First_Name": c["FirstName"], "Last_Name": c["LastName"], "Email": c["Email"],
                 "Phone": c["Phone"], "Title": c["Title"], "Account_Name": lookup(c["AccountId"]),
             }),
-            ("Deals", "Opportunity", lambda o: {
+            ("Deals", org["Opportunity"].values(), lambda o: {
                 "Deal_Name": o["Name"], "Account_Name": lookup(o["AccountId"]), "Stage": o["StageName"],
                 "Amount": o["Amount"], "Currency": o["CurrencyIsoCode"], "Closing_Date": o["CloseDate"],
                 "Type": DEAL_TYPES[o["Type"]], "Probability": o["Probability"],
                 "Term_Months": o["Term_Months__c"],
                 "Lead_Source": o["LeadSource"],
             }),
+            ("Leads", org["Lead"].values(), lambda lead: {
+                "Company": lead["Company"], "Lead_Source": lead["LeadSource"],
+                "Lead_Status": LEAD_STATUSES[lead["Status"]] if lead["Status"] != CONVERTED_STATUS
+                else LEAD_STATUSES[converted_from[lead["Id"]]],
+                "Converted__s": lead["IsConverted"],
+                "Converted_Date_Time": converted_at.get(lead["Id"]),
+                "Converted_Account": lookup(lead["ConvertedAccountId"]),
+                "Converted_Contact": lookup(lead["ConvertedContactId"]),
+                "Converted_Deal": lookup(lead["ConvertedOpportunityId"]),
+            }),
+            ("Campaigns", org["Campaign"].values(), lambda c: {
+                "Campaign_Name": c["Name"], "Type": c["Type"], "Status": c["Status"],
+                "Start_Date": c["StartDate"], "End_Date": c["EndDate"], "Currency": c["CurrencyIsoCode"],
+                "Budgeted_Cost": c["BudgetedCost"], "Actual_Cost": c["ActualCost"],
+                "Parent_Campaign": lookup(c["ParentId"]),
+            }),
+            # Salesforce logs calls and e-mails as Tasks by type: calls are Zoho Calls, the rest
+            # Zoho Tasks; events are Zoho Events (meetings). Activities name the deal in What_Id.
+            ("Calls", [t for t in org["Task"].values() if t["Type"] == "Call"], lambda t: {
+                "Subject": t["Subject"], "Call_Type": "Outbound",
+                "Call_Start_Time": f"{t['ActivityDate']}T10:00:00+00:00", "What_Id": lookup(t["WhatId"]),
+            }),
+            ("Tasks", [t for t in org["Task"].values() if t["Type"] != "Call"], lambda t: {
+                "Subject": t["Subject"], "Status": t["Status"], "Due_Date": t["ActivityDate"],
+                "What_Id": lookup(t["WhatId"]),
+            }),
+            ("Events", org["Event"].values(), lambda e: {
+                "Event_Title": e["Subject"], "Start_DateTime": _zoho_time(e["StartDateTime"]),
+                "End_DateTime": _zoho_time(e["EndDateTime"]), "What_Id": lookup(e["WhatId"]),
+            }),
         )  # fmt: skip
-        for module, sobject, fields in modules:
-            for record in org[sobject].values():
+        # A conversion is the status change to "converted": its time, and the status it left.
+        status_changes = sorted(
+            (h for h in org["LeadHistory"].values() if h["Field"] == "Status" and not h["IsDeleted"]),
+            key=lambda h: h["CreatedDate"],
+        )
+        converted_at = {
+            h["LeadId"]: _zoho_time(h["CreatedDate"])
+            for h in status_changes
+            if h["NewValue"] == CONVERTED_STATUS
+        }
+        converted_from = {
+            h["LeadId"]: h["OldValue"] for h in status_changes if h["NewValue"] == CONVERTED_STATUS
+        }
+        for module, records, fields in modules:
+            for record in records:
                 zoho_id = ids[record["Id"]]
                 if record["IsDeleted"]:
                     # The API does not return records in the recycle bin: only their ids.
                     self.deleted[module].append(
-                        {"id": zoho_id, "type": "recycle", "display_name": record["Name"],
+                        {"id": zoho_id, "type": "recycle", "display_name": record.get("Name"),
                          "deleted_time": _zoho_time(record["SystemModstamp"])}
                     )  # fmt: skip
                     continue
                 self.modules[module][zoho_id] = {
                     "id": zoho_id,
-                    "Owner": lookup(record["OwnerId"]),
+                    # Every Zoho record has an owner: the demo's campaigns have none, the first user's.
+                    "Owner": lookup(record["OwnerId"] or next(iter(org["User"]))),
                     "Created_Time": _zoho_time(record["CreatedDate"]),
                     "Modified_Time": _zoho_time(record["SystemModstamp"]),
                     **fields(record),
@@ -144,6 +199,25 @@ class FakeZoho(FakeApi):
                             "api_name": "Owner",
                             "field_label": "Deal Owner",
                             "_value": {"old": lookup(change["OldValue"]), "new": lookup(change["NewValue"])},
+                        }
+                    ],
+                }
+            )
+        for change in status_changes:
+            if change["NewValue"] == CONVERTED_STATUS:
+                continue
+            self.timeline[ids[change["LeadId"]]].append(
+                {
+                    "action": "updated",
+                    "audited_time": _zoho_time(change["CreatedDate"]),
+                    "field_history": [
+                        {
+                            "api_name": "Lead_Status",
+                            "field_label": "Lead Status",
+                            "_value": {
+                                "old": LEAD_STATUSES[change["OldValue"]],
+                                "new": LEAD_STATUSES[change["NewValue"]],
+                            },
                         }
                     ],
                 }
@@ -207,17 +281,24 @@ class FakeZoho(FakeApi):
         module, query = match["module"], request.query
         since = self._since(request)
         rows = sorted(self.modules[module].values(), key=lambda r: (r["Modified_Time"], r["id"]))
+        if module == "Leads":
+            converted = query.get("converted", ["false"])[0]
+            rows = [r for r in rows if converted == "both" or str(r["Converted__s"]).lower() == converted]
         if since is not None:
             rows = [r for r in rows if _moment(r["Modified_Time"]) > since]
             if not rows:
                 return Reply(304)
         per_page = int(query.get("per_page", ["200"])[0])
+        bound = {k: v for k, v in query.items() if k not in ("page_token", "page")}
         if "page_token" in query:
-            start = self._page_tokens.pop(query["page_token"][0], None)
+            start, issued_for = self._page_tokens.pop(query["page_token"][0], (None, {}))
             if start is None:
                 return Reply(
                     400, {"code": "INVALID_DATA", "message": "invalid page token", "status": "error"}
                 )
+            if issued_for != bound:
+                message = "the page_token is bound to the parameters used in the request"
+                return Reply(400, {"code": "TOKEN_BOUND_DATA_MISMATCH", "message": message})
         else:
             start = (int(query.get("page", ["1"])[0]) - 1) * per_page
             if start + per_page > self.records_limit:
@@ -231,7 +312,7 @@ class FakeZoho(FakeApi):
         info: dict[str, Any] = {"per_page": per_page, "count": len(page), "more_records": more}
         if more:
             token = f"{module}-{start + per_page}-{next(self._token_numbers)}"
-            self._page_tokens[token] = start + per_page
+            self._page_tokens[token] = (start + per_page, bound)
             info["next_page_token"] = token
         return Reply(200, {"data": page, "info": info})
 

@@ -12,9 +12,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ingestion.demo_company import settings
+from ingestion.zoho.objects import MODULES
 from tests.fake_apis.zoho import FakeZoho
 
-OWNER_LABELS = {"Deals": "Deal Owner", "Accounts": "Account Owner", "Contacts": "Contact Owner"}
+OWNER_LABELS = {
+    "Deals": "Deal Owner", "Accounts": "Account Owner", "Contacts": "Contact Owner",
+    "Leads": "Lead Owner", "Campaigns": "Campaign Owner", "Calls": "Call Owner", "Tasks": "Task Owner",
+    "Events": "Event Owner",
+}  # fmt: skip
+LOOKUPS = {zoho_module.module: zoho_module.lookups for zoho_module in MODULES}
 TIME_FIELDS = ("Created_Time", "Modified_Time", "created_time")
 USER_LABELS = {
     "full_name": "Full Name", "email": "Email", "status": "Status", "role": "Role",
@@ -41,6 +47,8 @@ def _backup_row(module: str, record: dict[str, Any], zone: ZoneInfo) -> dict[str
         if isinstance(value, dict):  # a lookup: its name and its id, prefixed as backups do
             row[label] = value.get("name", f"name of {value['id']}")
             row[f"{label}.id"] = f"zcrm_{value['id']}"
+        elif field in LOOKUPS.get(module, ()):  # an empty lookup: both columns, empty
+            row[label], row[f"{label}.id"] = None, None
         elif field in TIME_FIELDS:
             row[label] = _local_time(value, zone)
         elif field == "status":
