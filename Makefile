@@ -12,7 +12,7 @@ $(UV):
 
 install: $(UV)
 	@echo "Installing the pinned dependencies (uv sync --frozen)..."
-	@$(UV) sync --frozen --quiet --python $(PYTHON)
+	@$(UV) sync --frozen --quiet --python $(PYTHON) --extra spark
 
 # Quiet: one line per phase, the full log in a file; `make run ARGS=--verbose` prints everything.
 run: install

@@ -6,7 +6,20 @@
 
 {#- on-run-start: the log exists before any model reads it. -#}
 {% macro create_comp_control() %}
-    {% do adapter.create_schema(api.Relation.create(database=target.database, schema='comp_control')) %}
+    {{ return(adapter.dispatch('create_comp_control')()) }}
+{% endmacro %}
+
+{% macro default__create_comp_control() %}
+    {% do comp_control_log(api.Relation.create(database=target.database, schema='comp_control'), '') %}
+{% endmacro %}
+
+{#- Spark has no database level, and a table without `using` would be a Hive table. -#}
+{% macro spark__create_comp_control() %}
+    {% do comp_control_log(api.Relation.create(schema='comp_control'), 'using parquet') %}
+{% endmacro %}
+
+{% macro comp_control_log(schema_relation, table_options) %}
+    {% do adapter.create_schema(schema_relation) %}
     {% set ddl %}
         create table if not exists comp_control.period_log (
             period_month date not null,
@@ -14,7 +27,7 @@
             actor {{ dbt.type_string() }} not null,
             reason {{ dbt.type_string() }},
             acted_at {{ dbt.type_timestamp() }} not null
-        )
+        ) {{ table_options }}
     {% endset %}
     {% do run_query(ddl) %}
 {% endmacro %}

@@ -1,4 +1,8 @@
 {% macro newest_versions(relation, key, version_column) %}
+    {{ return(adapter.dispatch('newest_versions')(relation, key, version_column)) }}
+{% endmacro %}
+
+{% macro default__newest_versions(relation, key, version_column) %}
 {#-
     Raw tables keep every version a source sent, keyed by the record's key and its version stamp
     (SystemModstamp, hs_lastmodifieddate, updated_at). Staging reads the newest version per key,
@@ -19,6 +23,49 @@
         from {{ relation }} as versions
     ) as ranked_versions
     where _version_rank = 1
+{% endmacro %}
+
+{#- On Spark raw tables are the lake's Parquet files, which dlt's filesystem destination appends
+    to (it has no merge): a version sent twice (a re-sent file, a row repeated across monthly
+    files) is there twice, from one load or two. The newest load's copy of the newest version
+    wins, as dlt's merge would have kept it: lake files are named after their load, whose ids
+    grow with time (Spark's hidden `_metadata` column names a row's file). -#}
+{% macro spark__newest_versions(relation, key, version_column) %}
+    select *
+    from (
+        select
+            versions.*,
+            row_number() over (
+                partition by {{ key }}
+                order by {{ version_column }} desc, versions._metadata.file_name desc
+            ) as _version_rank
+        from {{ relation }} as versions
+    ) as ranked_versions
+    where _version_rank = 1
+{% endmacro %}
+
+{#- Every version of a raw table, once: what raw holds where dlt merges on key and version; on
+    Spark (appends, see above) the newest load's copy of each version. -#}
+{% macro raw_versions(relation, key, version_column) %}
+    {{ return(adapter.dispatch('raw_versions')(relation, key, version_column)) }}
+{% endmacro %}
+
+{% macro default__raw_versions(relation, key, version_column) %}
+    select * from {{ relation }}
+{% endmacro %}
+
+{% macro spark__raw_versions(relation, key, version_column) %}
+    select *
+    from (
+        select
+            versions.*,
+            row_number() over (
+                partition by {{ key }}, {{ version_column }}
+                order by versions._metadata.file_name desc
+            ) as _copy_rank
+        from {{ relation }} as versions
+    ) as ranked_copies
+    where _copy_rank = 1
 {% endmacro %}
 
 {#- History mode: in a select over a raw table keeping every version, the time range in which a

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'deals') }}
+    {{ raw_versions(source('hubspot', 'deals'), 'id', 'hs_lastmodifieddate') }}
 ),
 
 versions as (

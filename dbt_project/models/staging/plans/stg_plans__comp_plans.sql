@@ -31,7 +31,7 @@ renamed as (
         draw_recoverable,
         capitalize_benefit_months,
         plan_body,
-        to_timestamp(cast(_dlt_load_id as double precision)) as loaded_at,
+        {{ epoch_to_timestamp("_dlt_load_id") }} as loaded_at,
         source_file
     from source
 )

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'account') }}
+    {{ raw_versions(source('salesforce', 'account'), 'id', 'system_modstamp') }}
 ),
 
 versions as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity') }}
+    {{ raw_versions(source('salesforce', 'opportunity'), 'id', 'system_modstamp') }}
 ),
 
 versions as (

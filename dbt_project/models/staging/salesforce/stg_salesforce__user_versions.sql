@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ source('salesforce', 'user') }}
+    {{ raw_versions(source('salesforce', 'user'), 'id', 'system_modstamp') }}
 ),
 
 versions as (

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('zoho', 'users') }}
+    {{ raw_versions(source('zoho', 'users'), 'id', 'modified_time') }}
 ),
 
 versions as (
