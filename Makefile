@@ -42,7 +42,7 @@ lint: install
 		dbt_project/models/staging/hubspot dbt_project/models/staging/zoho dbt_project/models/intermediate/crm
 
 test: lint browser
-	$(UV) run pytest -q -n 2 --dist loadfile --durations=25
+	$(UV) run pytest -q -n 2 --dist loadfile --durations=25 -m "not slow"
 
 clean:
 	rm -rf data .dagster_home dbt_project/target dbt_project/logs
