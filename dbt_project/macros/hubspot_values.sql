@@ -13,5 +13,13 @@
 
 {#- A HubSpot date (a UTC-midnight timestamp) as a calendar date, whatever the session time zone. -#}
 {% macro utc_date(column) -%}
+    {{ return(adapter.dispatch('utc_date')(column)) }}
+{%- endmacro %}
+
+{% macro default__utc_date(column) -%}
     cast({{ column }} at time zone 'UTC' as date)
+{%- endmacro %}
+
+{% macro spark__utc_date(column) -%}
+    cast(from_utc_timestamp({{ column }}, 'UTC') as date)
 {%- endmacro %}

@@ -28,7 +28,7 @@ periods as (
 final as (
     select
         date_day,
-        cast(extract(isodow from date_day) as integer) as iso_day_of_week,
+        {{ iso_day_of_week('date_day') }} as iso_day_of_week,
         week_start,
         month_start,
         fiscal_quarter_start,
