@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dlt
@@ -17,7 +15,7 @@ import pytest
 
 from ingestion.export_files import crm_exports, finance_exports
 from ingestion.plans import plan_files
-from orchestration import settings
+from tests.dbt_runner import dbt_build
 
 AS_OF = "2026-03-31"  # the demo_exports fixture's
 
@@ -47,22 +45,12 @@ def spark_run(demo_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> d
         "SALESOPS_LAKE_DIR": str(lake),
         "SALESOPS_SPARK_WAREHOUSE_DIR": str(work / "spark-warehouse"),
         "SALESOPS_AS_OF_DATE": AS_OF,
-        "DBT_TARGET_PATH": str(work / "target"),
-        "DBT_LOG_PATH": str(work / "logs"),
     }
 
 
-def dbt(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args, "--profiles-dir", "."],
-        cwd=settings.DBT_PROJECT_DIR,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-6000:]
-    return result
+def spark_work(spark_run: dict[str, str]) -> Path:
+    """The run's folder (dbt's target and logs go there)."""
+    return Path(spark_run["SALESOPS_LAKE_DIR"]).parent
 
 
 def lake_repeats_versions(lake: str) -> int:
@@ -90,9 +78,10 @@ def test_the_staging_models_build_on_spark_and_read_each_version_once(spark_run:
     """Always on: every staging model (and the CRM users the plan files reference) built on Spark,
     and the key tests of those reading repeated versions."""
     lake_repeats_versions(spark_run["SALESOPS_LAKE_DIR"])
-    build = dbt(
-        spark_run, "build", "--select", "staging,resource_type:model", "+int_crm_users,resource_type:model",
-        *VERSION_KEY_TESTS, "--indirect-selection", "empty",
+    # dbt_build's cautious indirect selection is overridden: only the listed tests run.
+    build = dbt_build(
+        spark_work(spark_run), spark_run, "--select", "staging,resource_type:model",
+        "+int_crm_users,resource_type:model", *VERSION_KEY_TESTS, "--indirect-selection", "empty",
     )  # fmt: skip
     assert "ERROR=0" in build.stdout
     assert all(f"PASS {test}" in build.stdout for test in VERSION_KEY_TESTS), build.stdout[-3000:]
@@ -103,8 +92,8 @@ def test_the_staging_models_build_on_spark_and_read_each_version_once(spark_run:
 def test_every_staging_test_passes_on_spark(spark_run: dict[str, str]) -> None:
     """The whole staging layer with every one of its tests on Spark (about 150 nodes; a minute
     and a half alone): `uv run pytest -m slow tests/test_spark_target.py`."""
-    build = dbt(
-        spark_run, "build", "--select", "staging", "+int_crm_users", "--indirect-selection", "cautious",
+    build = dbt_build(
+        spark_work(spark_run), spark_run, "--select", "staging", "+int_crm_users",
         "--exclude-resource-type", "unit_test",
     )  # fmt: skip
     assert "ERROR=0" in build.stdout and "PASS=" in build.stdout
