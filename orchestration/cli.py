@@ -137,7 +137,7 @@ def _run(
         say("Warnings (they stopped nothing; the UI and the log have the detail):")
         for line in warned:
             say(f"  {line}")
-    say(f"Warehouse: {'PostgreSQL' if location().is_postgres else location().duckdb_path}")
+    say(f"Warehouse: {warehouse_description()}")
     say(f"Published for BI: {published_location()}")
     say(f"Run {result.run_id} finished in {time.perf_counter() - started:.0f} s.")
     if log_path is not None:
@@ -156,6 +156,15 @@ def format_blocking_failures(evaluations: list) -> str:
         detail = failures.value if failures is not None else (evaluation.description or "failed")
         lines += [f"    {line}" for line in str(detail).splitlines() if not line.startswith("|---")]
     return "\n".join(lines)
+
+
+def warehouse_description() -> str:
+    where = location()
+    if where.is_postgres:
+        return "PostgreSQL"
+    if where.is_spark:
+        return f"Spark (raw tables in {where.lake_dir}, dbt's tables in {where.spark_warehouse_dir})"
+    return str(where.duckdb_path)
 
 
 def published_location() -> str:

@@ -18,7 +18,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 WAREHOUSE_POOL = "warehouse"
 
 
-WAREHOUSE_TARGETS = ("duckdb", "postgres")
+WAREHOUSE_TARGETS = ("duckdb", "postgres", "spark")
 # Each CRM connector and the raw dataset it loads (`files` are Salesforce-shaped export files,
 # `zoho_files` Zoho's own data backup).
 CRM_DATASETS = {
@@ -42,7 +42,7 @@ def _choice(name: str, choices: tuple[str, ...]) -> str:
 
 
 def warehouse_target() -> str:
-    """The warehouse engine (also dbt's target): embedded DuckDB (default) or PostgreSQL."""
+    """The warehouse engine (also dbt's target): embedded DuckDB (default), PostgreSQL or Spark."""
     return _choice("SALESOPS_TARGET", WAREHOUSE_TARGETS)
 
 
@@ -98,6 +98,16 @@ def plans_dir() -> Path:
 
 def warehouse_path() -> Path:
     return _path_setting("SALESOPS_WAREHOUSE_PATH", data_dir() / "warehouse.duckdb")
+
+
+def lake_dir() -> Path:
+    """Spark: the folder (or, on a cluster, object-store URL) where dlt writes raw tables as Parquet."""
+    return _path_setting("SALESOPS_LAKE_DIR", data_dir() / "lake")
+
+
+def spark_warehouse_dir() -> Path:
+    """Spark: where its tables (Parquet, one folder per table) and its catalog live."""
+    return _path_setting("SALESOPS_SPARK_WAREHOUSE_DIR", data_dir() / "spark-warehouse")
 
 
 def dlt_pipelines_dir() -> Path:

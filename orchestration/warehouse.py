@@ -1,4 +1,4 @@
-"""The warehouse engine chosen by SALESOPS_TARGET: DuckDB (embedded default) or PostgreSQL.
+"""The warehouse engine chosen by SALESOPS_TARGET: DuckDB (embedded default), PostgreSQL or Spark.
 
 One place turns the setting into what each tool needs: a dlt destination, connection parameters
 and short-lived connections for the steps that read (checks, publishing, summaries).
@@ -15,6 +15,7 @@ import dlt
 import pandas as pd
 
 from orchestration import settings
+from orchestration.lake_tables import append_rows, lake_connection
 from orchestration.warehouse_location import location
 from orchestration.warehouse_lock import warehouse_turn
 
@@ -64,6 +65,9 @@ def ensure_pg_database() -> bool:
 
 
 def dlt_destination() -> Any:
+    if location().is_spark:
+        # Parquet files in the lake, one folder per table; Spark reads them as external tables.
+        return dlt.destinations.filesystem(bucket_url=str(location().lake_dir))
     if location().is_postgres:
         params = pg_params()
         credentials = {
@@ -111,6 +115,10 @@ def read_connection() -> Iterator[Any]:
 
 @contextmanager
 def _open_read_connection() -> Iterator[Any]:
+    if location().is_spark:
+        with warehouse_turn(), lake_connection(location()) as connection:
+            yield connection
+        return
     if location().is_postgres:
         import psycopg2
 
@@ -135,6 +143,10 @@ def _open_read_connection() -> Iterator[Any]:
 def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     """Appends `rows` to `table` in one transaction, as query parameters (values are never pasted
     into the SQL); on DuckDB in the warehouse's turn."""
+    if location().is_spark:
+        with warehouse_turn():
+            append_rows(location(), table, columns, rows)
+        return
     marks = ", ".join([placeholder()] * len(columns))
     sql = f"insert into {table} ({', '.join(columns)}) values ({marks})"
     if location().is_postgres:
@@ -199,13 +211,15 @@ def placeholder() -> str:
 
 
 def existing_tables(schemas: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(schema, table) of every base table in `schemas`, without dlt's bookkeeping tables."""
+    """(schema, table) of every base table in `schemas`, without dlt's bookkeeping tables (on
+    Spark, every table with files: they are views over them here)."""
     placeholders = ", ".join([placeholder()] * len(schemas))
+    kinds = "('BASE TABLE', 'VIEW')" if location().is_spark else "('BASE TABLE')"
     return [
         (schema, table)
         for schema, table in fetch_all(
             "select table_schema, table_name from information_schema.tables "
-            f"where table_schema in ({placeholders}) and table_type = 'BASE TABLE' "
+            f"where table_schema in ({placeholders}) and table_type in {kinds} "
             "order by table_schema, table_name",
             schemas,
         )

@@ -21,8 +21,10 @@ from orchestration import settings
 
 @dataclass(frozen=True)
 class Location:
-    target: str  # duckdb | postgres (also dbt's target)
+    target: str  # duckdb | postgres | spark (also dbt's target)
     duckdb_path: Path
+    lake_dir: Path = Path("data/lake")  # spark: raw tables, written by dlt
+    spark_warehouse_dir: Path = Path("data/spark-warehouse")  # spark: its tables and catalog
     pg_host: str = "127.0.0.1"
     pg_port: int = 5432
     pg_user: str = "postgres"
@@ -31,11 +33,14 @@ class Location:
 
     @classmethod
     def from_settings(cls) -> Location:
-        """SALESOPS_TARGET, SALESOPS_WAREHOUSE_PATH (or the data folder's warehouse.duckdb) and
-        the SALESOPS_PG_* variables dbt's profile reads too."""
+        """SALESOPS_TARGET, SALESOPS_WAREHOUSE_PATH (or the data folder's warehouse.duckdb), the
+        Spark folders (SALESOPS_LAKE_DIR, SALESOPS_SPARK_WAREHOUSE_DIR) and the SALESOPS_PG_*
+        variables dbt's profile reads too."""
         return cls(
             target=settings.warehouse_target(),
             duckdb_path=settings.warehouse_path(),
+            lake_dir=settings.lake_dir(),
+            spark_warehouse_dir=settings.spark_warehouse_dir(),
             pg_host=os.environ.get("SALESOPS_PG_HOST", "127.0.0.1"),
             pg_port=int(os.environ.get("SALESOPS_PG_PORT", "5432")),
             pg_user=os.environ.get("SALESOPS_PG_USER", "postgres"),
@@ -46,6 +51,16 @@ class Location:
     @property
     def is_postgres(self) -> bool:
         return self.target == "postgres"
+
+    @property
+    def is_spark(self) -> bool:
+        return self.target == "spark"
+
+    @property
+    def lock_path(self) -> Path:
+        """The file whose lock gives a step the warehouse's turn (DuckDB's file; for Spark, its
+        catalog, an embedded Derby database one process at a time may open)."""
+        return self.spark_warehouse_dir / "catalog" if self.is_spark else self.duckdb_path
 
     def pg_params(self, database: str | None = None) -> dict[str, Any]:
         """psycopg2 keywords."""

@@ -61,7 +61,7 @@ def warehouse_turn(log: Callable[[str], object] | None = None) -> AbstractContex
     where = location()
     if where.is_postgres:
         return nullcontext()
-    return exclusive_turn(where.duckdb_path, log)
+    return exclusive_turn(where.lock_path, log)
 
 
 def holding_the_warehouse(function: Callable[P, R]) -> Callable[P, R]:

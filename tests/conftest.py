@@ -62,6 +62,16 @@ def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def require_java() -> None:
+    """Spark runs in local mode on Java: skip without it, except in CI, where it fails."""
+    import shutil
+
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Java is required in CI for the Spark target (Spark runs in local mode)")
+        pytest.skip("no Java: Spark cannot run in local mode here")
+
+
 @pytest.fixture(scope="session")
 def postgres_dsn() -> str:
     """The local PostgreSQL (127.0.0.1:5432, trust auth). Skips without it, except in CI, where it fails."""

@@ -5,8 +5,6 @@ staging models' key tests pass only if the lake's repeated versions are read onc
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import dlt
@@ -15,6 +13,7 @@ import pytest
 
 from ingestion.export_files import crm_exports, finance_exports
 from ingestion.plans import plan_files
+from tests.conftest import require_java
 from tests.dbt_runner import dbt_build
 
 AS_OF = "2026-03-31"  # the demo_exports fixture's
@@ -22,10 +21,7 @@ AS_OF = "2026-03-31"  # the demo_exports fixture's
 
 @pytest.fixture(scope="module")
 def spark_run(demo_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    if shutil.which("java") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Java is required in CI for the Spark target (Spark runs in local mode)")
-        pytest.skip("no Java: Spark cannot run in local mode here")
+    require_java()
     work = tmp_path_factory.mktemp("spark")
     lake = work / "lake"
     for dataset, source in (

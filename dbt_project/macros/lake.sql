@@ -11,7 +11,7 @@
 
 {% macro spark__register_lake_tables() %}
     {%- if execute %}
-        {%- set lake = env_var('SALESOPS_LAKE_DIR', '../data/lake') %}
+        {%- set lake = var('lake_dir', env_var('SALESOPS_LAKE_DIR', '../data/lake')) %}
         {%- for source_node in graph.sources.values() if source_node.schema.startswith('raw_') %}
             {%- do run_query('create schema if not exists ' ~ source_node.schema) %}
             {%- do run_query(

@@ -29,7 +29,8 @@
     to (it has no merge): a version sent twice (a re-sent file, a row repeated across monthly
     files) is there twice, from one load or two. The newest load's copy of the newest version
     wins, as dlt's merge would have kept it: lake files are named after their load, whose ids
-    grow with time (Spark's hidden `_metadata` column names a row's file). -#}
+    grow with time (input_file_name() names a row's file; empty for rows that come from no file,
+    such as a unit test's). -#}
 {% macro spark__newest_versions(relation, key, version_column) %}
     select *
     from (
@@ -37,9 +38,9 @@
             versions.*,
             row_number() over (
                 partition by {{ key }}
-                order by {{ version_column }} desc, versions._metadata.file_name desc
+                order by {{ version_column }} desc, versions._file_name desc
             ) as _version_rank
-        from {{ relation }} as versions
+        from (select *, input_file_name() as _file_name from {{ relation }}) as versions
     ) as ranked_versions
     where _version_rank = 1
 {% endmacro %}
@@ -61,9 +62,9 @@
             versions.*,
             row_number() over (
                 partition by {{ key }}, {{ version_column }}
-                order by versions._metadata.file_name desc
+                order by versions._file_name desc
             ) as _copy_rank
-        from {{ relation }} as versions
+        from (select *, input_file_name() as _file_name from {{ relation }}) as versions
     ) as ranked_copies
     where _copy_rank = 1
 {% endmacro %}

@@ -29,13 +29,16 @@ def default_reporting_day() -> ReportingDay:
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The warehouse every asset and check of a run works on: the engine (`duckdb` or `postgres`,
-    also dbt's target), the DuckDB file, the PostgreSQL connection. By default the settings'
-    (SALESOPS_TARGET, SALESOPS_WAREHOUSE_PATH, SALESOPS_PG_*; the password only as an EnvVar, so
-    it never shows in run config); a run's config may point elsewhere."""
+    """The warehouse every asset and check of a run works on: the engine (`duckdb`, `postgres` or
+    `spark`, also dbt's target), the DuckDB file, the PostgreSQL connection, Spark's folders. By
+    default the settings' (SALESOPS_TARGET, SALESOPS_WAREHOUSE_PATH, SALESOPS_LAKE_DIR,
+    SALESOPS_SPARK_WAREHOUSE_DIR, SALESOPS_PG_*; the password only as an EnvVar, so it never
+    shows in run config); a run's config may point elsewhere."""
 
     target: str = "duckdb"
     duckdb_path: str = ""
+    lake_dir: str = ""
+    spark_warehouse_dir: str = ""
     pg_host: str = "127.0.0.1"
     pg_port: int = 5432
     pg_user: str = "postgres"
@@ -46,6 +49,8 @@ class Warehouse(dg.ConfigurableResource):
         return Location(
             target=self.target,
             duckdb_path=Path(self.duckdb_path),
+            lake_dir=Path(self.lake_dir),
+            spark_warehouse_dir=Path(self.spark_warehouse_dir),
             pg_host=self.pg_host,
             pg_port=self.pg_port,
             pg_user=self.pg_user,
@@ -66,6 +71,8 @@ def _warehouse_settings() -> dict[str, str | int]:
     return {
         "target": where.target,
         "duckdb_path": str(where.duckdb_path),
+        "lake_dir": str(where.lake_dir),
+        "spark_warehouse_dir": str(where.spark_warehouse_dir),
         "pg_host": where.pg_host,
         "pg_port": where.pg_port,
         "pg_user": where.pg_user,

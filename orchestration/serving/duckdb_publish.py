@@ -14,12 +14,14 @@ from pathlib import Path
 import duckdb
 
 from orchestration import settings
+from orchestration.lake_tables import attach_lake
 from orchestration.serving.stores import (
     PUBLICATION_COLUMN_DESCRIPTIONS,
     PUBLISHED_AT_COLUMN,
     RUN_ID_COLUMN,
     ServingStore,
 )
+from orchestration.warehouse_location import Location
 
 
 def serving_file(serving_dir: Path, store: ServingStore) -> Path:
@@ -27,9 +29,14 @@ def serving_file(serving_dir: Path, store: ServingStore) -> Path:
 
 
 def publish_duckdb(
-    warehouse: Path, serving_dir: Path, store: ServingStore, run_id: str, published_at: datetime
+    warehouse: Path | Location,
+    serving_dir: Path,
+    store: ServingStore,
+    run_id: str,
+    published_at: datetime,
 ) -> dict[str, int]:
-    """Copies the store's marts from the warehouse into a fresh file and swaps it in."""
+    """Copies the store's marts from the warehouse (a DuckDB file, or Spark's tables) into a fresh
+    file and swaps it in."""
     serving_dir.mkdir(parents=True, exist_ok=True)
     final = serving_file(serving_dir, store)
     # A publish killed half-way left its staged file (and DuckDB's .wal) behind; only one
@@ -39,12 +46,17 @@ def publish_duckdb(
     staged = final.with_name(f".{final.name}.{run_id}.tmp")
     counts: dict[str, int] = {}
     with duckdb.connect(str(staged), config=settings.duckdb_config()) as connection:
-        connection.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        if isinstance(warehouse, Location):
+            attach_lake(connection, warehouse, store.file_schemas)
+        else:
+            connection.execute(f"attach '{warehouse}' as warehouse (read_only)")
         tables = connection.execute(
             "select schema_name, table_name, comment from duckdb_tables() "
             "where database_name = 'warehouse' and schema_name in (select unnest(?)) "
+            "union all select schema_name, view_name, comment from duckdb_views() "
+            "where database_name = 'warehouse' and schema_name in (select unnest(?)) "
             "order by schema_name, table_name",
-            [list(store.file_schemas)],
+            [list(store.file_schemas)] * 2,
         ).fetchall()
         for schema in sorted({schema for schema, _, _ in tables}):
             connection.execute(f'create schema "{schema}"')

@@ -21,6 +21,7 @@ from orchestration.defs.ingestion.pipelines import warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
 from orchestration.defs.resources import Warehouse
 from orchestration.memory import release_freed_memory
+from orchestration.warehouse_location import location
 from orchestration.warehouse_lock import warehouse_turn
 
 
@@ -38,6 +39,11 @@ def with_rejected_count(result: object, pipeline: Pipeline, context: dg.AssetExe
     return result._replace(
         metadata={**(result.metadata or {}), "rejected_rows": dg.MetadataValue.int(rejected)}
     )
+
+
+def load_options() -> dict[str, str]:
+    """Options of dlt's run: the lake (Spark) takes Parquet files, whatever the source yields."""
+    return {"loader_file_format": "parquet"} if location().is_spark else {}
 
 
 def raw_table_assets(
@@ -61,11 +67,18 @@ def raw_table_assets(
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource, warehouse: Warehouse) -> Iterator:
         with warehouse.in_use(), warehouse_turn(context.log.info):
             run_pipeline = warehouse_pipeline(source.name, dataset)
-            for result in dlt.run(context=context, dlt_source=make_source(), dlt_pipeline=run_pipeline):
+            for result in dlt.run(
+                context=context, dlt_source=make_source(), dlt_pipeline=run_pipeline, **load_options()
+            ):
                 yield with_rejected_count(result, run_pipeline, context)
             release_freed_memory()
             keep_days = keep_superseded_days()
-            if keep_days is not None:
+            if keep_days is not None and location().is_spark:
+                context.log.warning(
+                    "raw_versions.keep_superseded_days is not applied on Spark: the lake's Parquet "
+                    "files are append-only (staging reads the newest version of each record)"
+                )
+            elif keep_days is not None:
                 pruned = prune_superseded_versions(run_pipeline, keep_days, datetime.now(UTC))
                 for table, rows in pruned.items():
                     context.log.info(

@@ -78,9 +78,8 @@ def publish_after_the_gate(
         counts = publish_postgres(where.pg_params(), store, context.run_id, published_at)
         published_to = f"schemas {', '.join(store.postgres_schemas)}"
     else:
-        counts = publish_duckdb(
-            where.duckdb_path, settings.serving_dir(), store, context.run_id, published_at
-        )
+        source = where if where.is_spark else where.duckdb_path
+        counts = publish_duckdb(source, settings.serving_dir(), store, context.run_id, published_at)
         published_to = str(serving_file(settings.serving_dir(), store))
     record_publication(store, marts)
     with serving_reader(store) as reader:

@@ -33,10 +33,13 @@ def dbt_project() -> DbtProject:
 
 
 def dbt_vars(as_of_date: str) -> list[str]:
-    """What dbt is told on its command line (never through the environment): the DuckDB file
-    (profiles.yml reads the var; dbt runs in its own folder, so the path is absolute) and the
-    as-of date, when the run sets one."""
-    values = {"warehouse_path": str(location().duckdb_path)}
+    """What dbt is told on its command line (never through the environment): the DuckDB file, or
+    Spark's lake and warehouse folders (profiles.yml reads the vars; dbt runs in its own folder,
+    so the paths are absolute) and the as-of date, when the run sets one."""
+    where = location()
+    values = {"warehouse_path": str(where.duckdb_path)}
+    if where.is_spark:
+        values |= {"lake_dir": str(where.lake_dir), "spark_warehouse_dir": str(where.spark_warehouse_dir)}
     if as_of_date:
         values["as_of_date"] = as_of_date
     return ["--vars", json.dumps(values)]
@@ -45,7 +48,7 @@ def dbt_vars(as_of_date: str) -> list[str]:
 # Settings that change which models exist (`enabled:`) or the target dbt parses for.
 MANIFEST_SETTINGS = ("SALESOPS_CRM_SOURCE", "SALESOPS_FINANCE_SOURCE", "SALESOPS_TARGET")
 PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
-DBT_PACKAGES = ("dbt-core", "dbt-duckdb", "dbt-postgres")
+DBT_PACKAGES = ("dbt-core", "dbt-duckdb", "dbt-postgres", "dbt-spark")
 
 
 def _installed(package: str) -> str:

@@ -116,7 +116,7 @@ probability_counts as (
 normalised_accounts as (
     select
         account_id,
-        regexp_replace(lower(account_name), '[^a-z0-9]', '', 'g') as normalised_name,
+        {{ regexp_replace_all('lower(account_name)', '[^a-z0-9]', '') }} as normalised_name,
         website_domain
     from accounts
     where not is_deleted

@@ -1,9 +1,10 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy=partition_replacement_strategy('append'),
+        partition_by=replaced_partitions(['period_end']),
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where period_end >= {{ recompute_periods_from(this, var('movement_lookback_days')) }}{% endif %}",
+        pre_hook="{{ delete_periods_to_rebuild(this, var('movement_lookback_days')) }}",
     )
 }}
 -- Why each deal's value moved in a rep's pipeline over a period, from its dated changes
@@ -26,13 +27,7 @@ periods as (
     select * from {{ ref('int_calendar_periods') }} as calendar_periods  -- noqa: AL05
     {% if is_incremental() %}
     -- The pre-hook deleted the periods to recompute: build each period the table no longer holds.
-    where period_end >= {{ recompute_periods_from(this, var('movement_lookback_days')) }}
-        and not exists (
-            select 1
-            from {{ this }} as kept
-            where kept.period_grain = calendar_periods.period_grain
-                and kept.period_start = calendar_periods.period_start
-        )
+    where {{ periods_to_rebuild('calendar_periods', this, var('movement_lookback_days')) }}
     {% endif %}
 ),
 

@@ -1,8 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=partition_replacement_strategy('delete+insert'),
         unique_key='snapshot_date',
+        partition_by=replaced_partitions(['snapshot_date']),
         on_schema_change='fail',
     )
 }}

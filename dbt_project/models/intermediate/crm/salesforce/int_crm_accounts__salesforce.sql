@@ -17,7 +17,7 @@ accounts as (
         employee_count,
         owner_id,
         -- The website's host, lower case, without www.: https://www.Acme.com/about -> acme.com
-        lower(regexp_replace(website, '^([a-zA-Z]+://)?(www[.])?([^/]+).*$', '\3')) as website_domain,
+        lower({{ regexp_replace_all('website', '^([a-zA-Z]+://)?(www[.])?([^/]+).*$', '\\3') }}) as website_domain,
         is_deleted,
         created_at
         {{ pass_through_aliases('accounts') }}  -- noqa: LT02
