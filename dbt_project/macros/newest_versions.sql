@@ -56,12 +56,26 @@
 {% endmacro %}
 
 {% macro spark__raw_versions(relation, key, version_column) %}
+    {{ merged_rows(relation, key ~ ', ' ~ version_column) }}
+{% endmacro %}
+
+{#- The rows of a raw table dlt merges on `key` (a primary key, no version stamp), one per key: what
+    raw holds where dlt merges; on Spark (appends, see above) the newest load's copy of each. -#}
+{% macro merged_rows(relation, key) %}
+    {{ return(adapter.dispatch('merged_rows')(relation, key)) }}
+{% endmacro %}
+
+{% macro default__merged_rows(relation, key) %}
+    select * from {{ relation }}
+{% endmacro %}
+
+{% macro spark__merged_rows(relation, key) %}
     select *
     from (
         select
             versions.*,
             row_number() over (
-                partition by {{ key }}, {{ version_column }}
+                partition by {{ key }}
                 order by versions._file_name desc
             ) as _copy_rank
         from (select *, input_file_name() as _file_name from {{ relation }}) as versions

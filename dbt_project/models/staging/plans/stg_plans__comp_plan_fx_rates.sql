@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('plans', 'comp_plan_fx_rates') }}
+    {{ merged_rows(source('plans', 'comp_plan_fx_rates'), 'plan_id, plan_version, from_currency') }}
 ),
 
 renamed as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('plans', 'comp_plan_spiffs') }}
+    {{ merged_rows(source('plans', 'comp_plan_spiffs'), 'plan_id, plan_version, spiff_number') }}
 ),
 
 renamed as (

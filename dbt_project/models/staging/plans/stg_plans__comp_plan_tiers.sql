@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('plans', 'comp_plan_tiers') }}
+    {{ merged_rows(source('plans', 'comp_plan_tiers'), 'plan_id, plan_version, tier_number') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('plans', 'comp_plans') }}
+    {{ merged_rows(source('plans', 'comp_plans'), 'plan_id, plan_version') }}
 ),
 
 renamed as (
