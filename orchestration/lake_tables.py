@@ -94,7 +94,9 @@ def append_rows(where: Location, table: str, columns: tuple[str, ...], rows: lis
 def dbt_descriptions() -> dict[tuple[str, str], tuple[str, dict[str, str]]]:
     """(schema, table) -> the model's description and its columns', from dbt's manifest: Spark
     keeps them in its catalog, which only Spark reads."""
-    manifest = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
+    from orchestration.defs.transform.project import dbt_project  # dagster-dbt: only when publishing
+
+    manifest = dbt_project().manifest_path
     if not manifest.exists():
         return {}
     nodes = json.loads(manifest.read_text())["nodes"].values()
