@@ -100,14 +100,22 @@ def warehouse_path() -> Path:
     return _path_setting("SALESOPS_WAREHOUSE_PATH", data_dir() / "warehouse.duckdb")
 
 
-def lake_dir() -> Path:
-    """Spark: the folder (or, on a cluster, object-store URL) where dlt writes raw tables as Parquet."""
-    return _path_setting("SALESOPS_LAKE_DIR", data_dir() / "lake")
+def _folder_or_url_setting(name: str, default: Path) -> str:
+    """A local folder (resolved) or an object-store URL (`s3://bucket/prefix`, `gs://`, `az://`),
+    kept as written."""
+    value = os.environ.get(name, "")
+    return value.rstrip("/") if "://" in value else str(_path_setting(name, default))
 
 
-def spark_warehouse_dir() -> Path:
-    """Spark: where its tables (Parquet, one folder per table) and its catalog live."""
-    return _path_setting("SALESOPS_SPARK_WAREHOUSE_DIR", data_dir() / "spark-warehouse")
+def lake_dir() -> str:
+    """Spark: the folder or object-store URL where dlt writes raw tables as Parquet."""
+    return _folder_or_url_setting("SALESOPS_LAKE_DIR", data_dir() / "lake")
+
+
+def spark_warehouse_dir() -> str:
+    """Spark: where its tables live (Parquet, one folder per table); in local mode also its
+    embedded catalog, so a local folder there."""
+    return _folder_or_url_setting("SALESOPS_SPARK_WAREHOUSE_DIR", data_dir() / "spark-warehouse")
 
 
 def dlt_pipelines_dir() -> Path:

@@ -67,7 +67,8 @@ def ensure_pg_database() -> bool:
 def dlt_destination() -> Any:
     if location().is_spark:
         # Parquet files in the lake, one folder per table; Spark reads them as external tables.
-        return dlt.destinations.filesystem(bucket_url=str(location().lake_dir))
+        # An object store's credentials are dlt's (its config or the cloud's usual environment).
+        return dlt.destinations.filesystem(bucket_url=location().lake_dir)
     if location().is_postgres:
         params = pg_params()
         credentials = {

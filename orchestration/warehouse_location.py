@@ -23,8 +23,8 @@ from orchestration import settings
 class Location:
     target: str  # duckdb | postgres | spark (also dbt's target)
     duckdb_path: Path
-    lake_dir: Path = Path("data/lake")  # spark: raw tables, written by dlt
-    spark_warehouse_dir: Path = Path("data/spark-warehouse")  # spark: its tables and catalog
+    lake_dir: str = "data/lake"  # spark: raw tables, written by dlt (a folder or an object-store URL)
+    spark_warehouse_dir: str = "data/spark-warehouse"  # spark: its tables (and, locally, catalog)
     pg_host: str = "127.0.0.1"
     pg_port: int = 5432
     pg_user: str = "postgres"
@@ -59,8 +59,13 @@ class Location:
     @property
     def lock_path(self) -> Path:
         """The file whose lock gives a step the warehouse's turn (DuckDB's file; for Spark, its
-        catalog, an embedded Derby database one process at a time may open)."""
-        return self.spark_warehouse_dir / "catalog" if self.is_spark else self.duckdb_path
+        catalog, an embedded Derby database one process at a time may open; a lock file cannot live
+        in an object store, so for a warehouse there, the data folder's)."""
+        if not self.is_spark:
+            return self.duckdb_path
+        if "://" in self.spark_warehouse_dir:
+            return settings.data_dir() / "spark-catalog"
+        return Path(self.spark_warehouse_dir) / "catalog"
 
     def pg_params(self, database: str | None = None) -> dict[str, Any]:
         """psycopg2 keywords."""

@@ -39,7 +39,10 @@ def spark_layout(tmp_path: Path) -> Location:
     (spark / "comp_control.db" / "period_log").mkdir(parents=True)
     (spark / "raw_crm.db").mkdir()  # Spark's external tables over the lake hold no files
     return Location(
-        target="spark", duckdb_path=tmp_path / "unused.duckdb", lake_dir=lake, spark_warehouse_dir=spark
+        target="spark",
+        duckdb_path=tmp_path / "unused.duckdb",
+        lake_dir=str(lake),
+        spark_warehouse_dir=str(spark),
     )
 
 
@@ -77,7 +80,7 @@ def test_rows_appended_to_a_spark_table_land_whole_with_their_types(tmp_path: Pa
             [(date(2026, 5, 1), "reopen", "bob", "late deal", datetime(2026, 6, 3))],
         )
         rows = warehouse.fetch_all("select * from comp_control.period_log order by acted_at")
-    folder = where.spark_warehouse_dir / "comp_control.db" / "period_log"
+    folder = Path(where.spark_warehouse_dir) / "comp_control.db" / "period_log"
     assert [path.name.startswith(".") for path in folder.iterdir()] == [False, False]
     assert [row[:4] for row in rows] == [
         (date(2026, 5, 1), "close", "ann", None),

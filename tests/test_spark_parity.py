@@ -10,6 +10,7 @@ most 7 cents in a total.) Several minutes on two cores, so marked slow:
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -90,6 +91,57 @@ def test_the_demo_on_spark_publishes_what_duckdb_publishes(demo_warehouse: Path,
         )
     marts = published_figures(demo_warehouse / "serving" / "marts.duckdb")
     assert marts["pipeline.fct_opportunities"][0] > 1000 and marts["quota.fct_quota_attainment"][0] > 100
+    assert_months_close_and_pay_on_spark(env, data_dir, demo_warehouse / "serving" / "finance.duckdb")
+
+
+# The month closed on the Spark build: the demo's last complete month (its as-of is the 30th).
+CLOSED_MONTH = "2026-05"
+PAYROLL_BY_CURRENCY = (
+    "select currency_code, count(*), sum(payout_amount) from compensation.fct_commission_statements "
+    "where statement_month = date '2026-05-01' group by 1 order by 1"
+)
+CLOSED_STATEMENTS = (
+    "select user_id, statement_month, currency_code, earned_amount, payout_amount "
+    "from compensation.fct_commission_statements where statement_month <= date '2026-05-01' order by all"
+)
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=3600,
+    )  # fmt: skip
+
+
+def assert_months_close_and_pay_on_spark(env: dict[str, str], data_dir: Path, duckdb_finance: Path) -> None:
+    """Close every month through May on the Spark build (the period log is a Parquet table Spark
+    reads), export May's payroll from the published store, and run again: the closed months'
+    statements are unchanged, and May's payroll equals the DuckDB build's May payouts."""
+    closing = cli(
+        env, "close-month", CLOSED_MONTH, "--through", "--by", "ci", "--reason", "parity",
+        "--accept-exceptions", "demo exceptions",
+    )  # fmt: skip
+    assert closing.returncode == 0, closing.stderr[-3000:]
+    assert closing.stdout.splitlines()[-1] == f"closed {CLOSED_MONTH}-01"
+    finance = data_dir / "serving" / "finance.duckdb"
+    with duckdb.connect(str(finance), read_only=True) as con:
+        statements_before = con.execute(CLOSED_STATEMENTS).fetchall()
+    # The next run reads the period log, marks the months closed and publishes again.
+    run = cli(env, "run")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    with duckdb.connect(str(finance), read_only=True) as con:
+        assert con.execute(CLOSED_STATEMENTS).fetchall() == statements_before
+    payroll = cli(env, "payroll-export", CLOSED_MONTH, "--out", str(data_dir / "payroll"))
+    assert payroll.returncode == 0, payroll.stderr[-3000:]
+    with (data_dir / "payroll" / f"payroll_{CLOSED_MONTH}.control.csv").open() as handle:
+        control = [(c, int(n), Decimal(t)) for _, c, n, t in list(csv.reader(handle))[1:]]
+    with duckdb.connect(str(duckdb_finance), read_only=True) as con:
+        expected = con.execute(PAYROLL_BY_CURRENCY).fetchall()
+    assert control == expected and len(expected) >= 1
+    # Only the latest closed month reopens, and the reopening is logged for the next build.
+    assert cli(env, "reopen-month", "2026-04", "--reason", "x").returncode == 2
+    reopening = cli(env, "reopen-month", CLOSED_MONTH, "--by", "ci", "--reason", "parity")
+    assert reopening.returncode == 0 and reopening.stdout.splitlines()[-1] == f"reopened {CLOSED_MONTH}-01"
 
 
 def assert_same_publication(on_duckdb_file: Path, on_spark_file: Path) -> None:

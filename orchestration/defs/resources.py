@@ -49,8 +49,8 @@ class Warehouse(dg.ConfigurableResource):
         return Location(
             target=self.target,
             duckdb_path=Path(self.duckdb_path),
-            lake_dir=Path(self.lake_dir),
-            spark_warehouse_dir=Path(self.spark_warehouse_dir),
+            lake_dir=self.lake_dir,
+            spark_warehouse_dir=self.spark_warehouse_dir,
             pg_host=self.pg_host,
             pg_port=self.pg_port,
             pg_user=self.pg_user,
@@ -71,8 +71,8 @@ def _warehouse_settings() -> dict[str, str | int]:
     return {
         "target": where.target,
         "duckdb_path": str(where.duckdb_path),
-        "lake_dir": str(where.lake_dir),
-        "spark_warehouse_dir": str(where.spark_warehouse_dir),
+        "lake_dir": where.lake_dir,
+        "spark_warehouse_dir": where.spark_warehouse_dir,
         "pg_host": where.pg_host,
         "pg_port": where.pg_port,
         "pg_user": where.pg_user,

@@ -39,7 +39,7 @@ def dbt_vars(as_of_date: str) -> list[str]:
     where = location()
     values = {"warehouse_path": str(where.duckdb_path)}
     if where.is_spark:
-        values |= {"lake_dir": str(where.lake_dir), "spark_warehouse_dir": str(where.spark_warehouse_dir)}
+        values |= {"lake_dir": where.lake_dir, "spark_warehouse_dir": where.spark_warehouse_dir}
     if as_of_date:
         values["as_of_date"] = as_of_date
     return ["--vars", json.dumps(values)]
