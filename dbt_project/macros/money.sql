@@ -1,4 +1,4 @@
-{#- Money and ratios never go through floats: DuckDB divides to a double and PostgreSQL
+{#- Money and ratios never go through floats: DuckDB divides decimals to a double and PostgreSQL
     truncates integer division, so every division and rounding goes through these. -#}
 
 {% macro divide(numerator, denominator, scale=6) -%}
@@ -10,8 +10,20 @@
 {%- endmacro %}
 
 {% macro duckdb__divide(numerator, denominator, scale) -%}
-    {#- DuckDB's decimal division returns a double; cast back with enough digits, then round. -#}
-    round(cast(cast({{ numerator }} as decimal(38, 12)) / nullif(cast({{ denominator }} as decimal(38, 12)), 0) as decimal(38, 12)), {{ scale }})
+    {#- DuckDB divides decimals in double precision: above about 8,000, half of the quotients that
+        end on a half cent rounded down (16,471.53 / 2 gave 8,235.76). So the quotient is worked
+        out exactly, from integers: both sides in units of 10^-12 as HUGEINT, then
+        round-half-away-from-zero(n * 10^scale / d) in units of 10^-scale. -#}
+    {%- set n = duckdb__units_of_1e12(numerator) -%}
+    {%- set d = 'nullif(' ~ duckdb__units_of_1e12(denominator) ~ ', 0)' -%}
+    {%- set unit = '1' if scale == 0 else '0.' ~ '0' * (scale - 1) ~ '1' -%}
+    (cast(sign({{ n }}) * sign({{ d }}) * ((abs({{ n }}) * {{ 2 * 10 ** scale }} // abs({{ d }}) + 1) // 2) as decimal(38, 0)) * {{ unit }})
+{%- endmacro %}
+
+{% macro duckdb__units_of_1e12(expression) -%}
+    {#- A number as an exact HUGEINT count of 10^-12 (integer and fraction apart: no overflow). -#}
+    {%- set value = 'cast(' ~ expression ~ ' as decimal(38, 12))' -%}
+    (cast(trunc({{ value }}) as hugeint) * 1000000000000 + cast(({{ value }} - trunc({{ value }})) * 1000000000000 as hugeint))
 {%- endmacro %}
 
 {% macro spark__divide(numerator, denominator, scale) -%}
