@@ -52,7 +52,7 @@ final as (
         {{ dbt.hash("credit_id || '|' || plan_spiff_key") }} as spiff_award_id,
         qualifying.*,
         case qualifying.spiff_kind
-            when 'flat' then {{ round_money('spiff_amount * split_pct / 100') }}
+            when 'flat' then {{ round_money(divide('spiff_amount * split_pct', '100', 8)) }}
             else {{ round_money('credited_amount_plan_currency * spiff_amount') }}
         end as spiff_award_amount
     from qualifying

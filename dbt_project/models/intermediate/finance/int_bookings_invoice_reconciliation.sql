@@ -94,6 +94,6 @@ select
     abs(invoiced_amount - booked_billable_amount)
     > greatest(
         {{ var('reconciliation_tolerance_amount') }},
-        booked_billable_amount * {{ var('reconciliation_tolerance_pct') }} / 100
+        {{ divide('booked_billable_amount * ' ~ var('reconciliation_tolerance_pct'), '100', 8) }}
     ) as is_outside_tolerance
 from reconciled

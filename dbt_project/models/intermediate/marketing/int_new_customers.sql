@@ -35,12 +35,9 @@ final as (
         cast({{ dbt.date_trunc('month', 'ranked_wins.close_date') }} as date) as first_won_month,
         coalesce(teams.region, 'Unassigned') as region,
         coalesce(teams.segment, 'Unassigned') as segment,
-        cast(
-            ranked_wins.amount_reporting
-            * case when ranked_wins.term_months < 12 then ranked_wins.term_months else 12 end
-            / ranked_wins.term_months
-            as decimal(18, 2)
-        ) as first_year_value_reporting
+        cast({{ divide(
+            'ranked_wins.amount_reporting * case when ranked_wins.term_months < 12 then ranked_wins.term_months else 12 end',
+            'ranked_wins.term_months', 2) }} as decimal(18, 2)) as first_year_value_reporting
     from ranked_wins
     left join teams on ranked_wins.team_id = teams.team_id
     where ranked_wins.win_number = 1 and ranked_wins.opportunity_type = 'New Business'

@@ -64,7 +64,7 @@ credited as (
         opportunities.term_months,
         opportunities.currency_code,
         opportunities.amount,
-        {{ round_money('opportunities.amount * credits.split_pct / 100') }} as credited_amount,
+        {{ round_money(divide('opportunities.amount * credits.split_pct', '100', 8)) }} as credited_amount,
         fx_rates.rate_to_reporting as fx_rate_to_reporting
     from credits
     inner join opportunities

@@ -129,7 +129,7 @@ measured as (
             case
                 when breakdowns.breakdown_level = 'company' then company.{{ shared_cost }}
                 when company.new_customers > 0
-                    then company.{{ shared_cost }} * coalesce(customers.new_customers, 0) / company.new_customers
+                    then {{ divide('company.' ~ shared_cost ~ ' * coalesce(customers.new_customers, 0)', 'company.new_customers', 2) }}
                 else 0
             end as decimal(18, 2)
         ) as {{ column }},
@@ -179,16 +179,14 @@ final as (
         other_sales_marketing_cost_reporting,
         commission_cost_reporting,
         total_cost_reporting,
-        cast(case when new_customers > 0 then total_cost_reporting / new_customers end as decimal(18, 2))
-            as cac_reporting,
-        cast(case when new_customers > 0 then first_year_value / new_customers end as decimal(18, 2))
-            as avg_first_year_value_reporting,
+        cast({{ divide('total_cost_reporting', 'new_customers', 2) }} as decimal(18, 2)) as cac_reporting,
+        cast({{ divide('first_year_value', 'new_customers', 2) }} as decimal(18, 2)) as avg_first_year_value_reporting,
         cast({{ var('cac_gross_margin_pct') }} as decimal(5, 2)) as gross_margin_pct,
         cast(
             case
+                -- CAC / (first-year value per customer x margin / 12) = cost x 1,200 / (value x margin %)
                 when new_customers > 0 and first_year_value > 0
-                    then (total_cost_reporting / new_customers)
-                        / ((first_year_value / new_customers) * {{ var('cac_gross_margin_pct') }} / 100 / 12)
+                    then {{ divide('total_cost_reporting * 1200', 'first_year_value * ' ~ var('cac_gross_margin_pct'), 1) }}
             end as decimal(18, 1)
         ) as cac_payback_months
     from totals

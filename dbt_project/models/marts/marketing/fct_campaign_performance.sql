@@ -144,15 +144,13 @@ final as (
             as pipeline_influenced_reporting,
         cast(coalesce(attributed_won.won_attributed_reporting, 0) as decimal(18, 2))
             as won_attributed_reporting,
-        cast(
-            (coalesce(attributed_won.won_attributed_reporting, 0) - campaign_costs.cost_reporting)
-            / nullif(campaign_costs.cost_reporting, 0)
-            as decimal(18, 4)
-        ) as roi,
-        cast(campaign_costs.cost_reporting / nullif(membership_counts.leads, 0) as decimal(18, 2))
+        cast({{ divide(
+            'coalesce(attributed_won.won_attributed_reporting, 0) - campaign_costs.cost_reporting',
+            'campaign_costs.cost_reporting', 4) }} as decimal(18, 4)) as roi,
+        cast({{ divide('campaign_costs.cost_reporting', 'membership_counts.leads', 2) }} as decimal(18, 2))
             as cost_per_lead,
         cast(
-            campaign_costs.cost_reporting / nullif(opportunity_counts.opportunities_sourced, 0)
+            {{ divide('campaign_costs.cost_reporting', 'opportunity_counts.opportunities_sourced', 2) }}
             as decimal(18, 2)
         ) as cost_per_opportunity
     from campaigns

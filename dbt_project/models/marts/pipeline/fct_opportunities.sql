@@ -56,7 +56,7 @@ final as (
         opportunities.amount,
         fx_rates.rate_to_reporting as fx_rate_to_reporting,
         {{ round_money('opportunities.amount * fx_rates.rate_to_reporting') }} as amount_reporting,
-        {{ round_money('opportunities.amount * fx_rates.rate_to_reporting * opportunities.probability_pct / 100') }} as weighted_amount_reporting,
+        {{ round_money(divide('opportunities.amount * fx_rates.rate_to_reporting * opportunities.probability_pct', '100', 8)) }} as weighted_amount_reporting,
         cast(opportunities.created_at as date) as created_date,
         opportunities.close_date,
         cast(opportunities.term_months as integer) as term_months,

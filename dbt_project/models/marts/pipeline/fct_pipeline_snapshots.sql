@@ -90,7 +90,7 @@ final as (
         cast(open_on_day.amount as decimal(18, 2)) as amount,
         cast(rates_on_day.rate_to_reporting as decimal(18, 6)) as fx_rate_to_reporting,
         {{ round_money('open_on_day.amount * rates_on_day.rate_to_reporting') }} as amount_reporting,
-        {{ round_money('open_on_day.amount * rates_on_day.rate_to_reporting * open_on_day.probability_pct / 100') }} as weighted_amount_reporting
+        {{ round_money(divide('open_on_day.amount * rates_on_day.rate_to_reporting * open_on_day.probability_pct', '100', 8)) }} as weighted_amount_reporting
     from open_on_day
     left join rates_on_day
         on open_on_day.currency_code = rates_on_day.currency_code
