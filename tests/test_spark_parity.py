@@ -2,10 +2,10 @@
 dbt on Spark in local mode, the checks and publishing reading Spark's Parquet files) publishes
 what the DuckDB run of the same demo publishes: the same tables with the same row counts; the
 same bookings, open pipeline, quota, commission earned and payouts to the cent; every other
-amount column's total within ten cents. (Those few cents are real: DuckDB divides decimals in
-double precision and drops decimals of a product past 38 digits, so a result on a half cent can
-round the other way; Spark's decimal arithmetic is exact. Measured on the demo: 7 columns, at
-most 7 cents in a total.) Several minutes on two cores, so marked slow:
+amount column's total within ten cents. (Those cents are real: Spark keeps only 6 decimals of
+a product that needs more than 38 digits, and the forecast's probabilities are floating point;
+measured on the demo: 3 columns, a cent each.) Then months close, pay and reopen on the Spark
+build. Several minutes on two cores, so marked slow:
 `uv run pytest -m slow tests/test_spark_parity.py`."""
 
 from __future__ import annotations
