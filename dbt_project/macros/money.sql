@@ -37,3 +37,20 @@
     {#- Half away from zero to cents on both engines (numeric round). -#}
     cast(round(cast({{ expression }} as decimal(38, 8)), 2) as decimal(18, 2))
 {%- endmacro %}
+
+{#- A factor of an exact product of decimals, e.g. amount x rate x weight. DuckDB sizes a product
+    by its widest factor (decimal(18, 2) x decimal(18, 6) x decimal(9, 4) is a decimal(18, 12),
+    which failed at run time on a measure of a million): there each factor is 38 digits wide.
+    Spark adds the factors' precisions and, past 38, keeps only 6 decimals of the product: there
+    each factor has the precision its values need (`precision`). -#}
+{% macro product_factor(expression, precision, scale) -%}
+    {{ return(adapter.dispatch('product_factor')(expression, precision, scale)) }}
+{%- endmacro %}
+
+{% macro default__product_factor(expression, precision, scale) -%}
+    cast({{ expression }} as decimal(38, {{ scale }}))
+{%- endmacro %}
+
+{% macro spark__product_factor(expression, precision, scale) -%}
+    cast({{ expression }} as decimal({{ precision }}, {{ scale }}))
+{%- endmacro %}

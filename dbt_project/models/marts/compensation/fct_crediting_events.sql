@@ -49,6 +49,17 @@ credited_under_plan as (
         and credited_bookings.currency_code = plan_fx_rates.from_currency
 ),
 
+measure_factors as (
+    -- The measure's factors, sized so their product keeps all 12 of its decimals on every engine
+    -- (amounts below 10^13, rates below 10^6, weights below 100).
+    select
+        credited_under_plan.*,
+        {{ product_factor('credited_under_plan.credited_amount', 15, 2) }} as amount_factor,
+        {{ product_factor('coalesce(credited_under_plan.plan_fixed_fx_rate, credited_under_plan.fx_rate_to_reporting)', 12, 6) }} as rate_factor,
+        {{ product_factor('credited_under_plan.measure_weight', 6, 4) }} as weight_factor
+    from credited_under_plan
+),
+
 final as (
     select
         credit_id,
@@ -74,10 +85,10 @@ final as (
         cast(measure_weight as decimal(9, 4)) as measure_weight,
         case
             when measure_basis = 'first_year_value' and term_months > 12
-                then {{ round_money(divide('cast(credited_amount as decimal(38, 8)) * coalesce(plan_fixed_fx_rate, fx_rate_to_reporting) * measure_weight * 12', 'term_months', 8)) }}
-            else {{ round_money('credited_amount * coalesce(plan_fixed_fx_rate, fx_rate_to_reporting) * measure_weight') }}
+                then {{ round_money(divide('amount_factor * rate_factor * weight_factor * ' ~ product_factor('12', 2, 0), 'term_months', 8)) }}
+            else {{ round_money('amount_factor * rate_factor * weight_factor') }}
         end as credited_measure
-    from credited_under_plan
+    from measure_factors
 )
 
 select * from final

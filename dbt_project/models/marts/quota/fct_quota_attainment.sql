@@ -146,7 +146,7 @@ final as (
         cast({{ divide('bookings_credited * 100', 'quota_amount', 2) }} as decimal(18, 2)) as attainment_pct,
         cast(quota_amount - bookings_credited as decimal(18, 2)) as quota_gap,
         cast(elapsed_share as decimal(18, 6)) as elapsed_share,
-        cast({{ divide(divide('bookings_credited * 100', 'quota_amount', 6), 'elapsed_share', 2) }} as decimal(18, 2)) as pacing_pct,
+        cast({{ divide('bookings_credited * 100', 'quota_amount * elapsed_share', 2) }} as decimal(18, 2)) as pacing_pct,
         cast(commit_amount as decimal(18, 2)) as commit_amount,
         cast(best_case_weighted_amount as decimal(18, 2)) as best_case_weighted_amount,
         cast(bookings_credited + commit_amount + best_case_weighted_amount as decimal(18, 2)) as forecast_amount,
