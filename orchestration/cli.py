@@ -20,10 +20,10 @@ from orchestration import settings
 from orchestration.warehouse_location import location
 
 
-def _prepare_dbt_manifest(as_of_date: str) -> None:
+def _prepare_dbt_manifest() -> None:
     from orchestration.defs.transform.project import prepare_manifest
 
-    prepare_manifest(as_of_date)
+    prepare_manifest()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,7 +75,7 @@ def _run(
             f"{'written to' if written else 'already current in'} {settings.exports_dir()} "
             f"({time.perf_counter() - started:.0f} s)"
         )
-    _prepare_dbt_manifest(as_of_date)
+    _prepare_dbt_manifest()
 
     import dagster as dg
 

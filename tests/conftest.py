@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,33 +19,56 @@ SESSION_PII_SALT = "session-salt-7f3e9a"
 SESSION_FAKE_SECRETS = {"SOURCES__HUBSPOT__ACCESS_TOKEN": "fake-hubspot-token-9b2e"}
 
 
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Runs `orchestration.cli run` (demo → dlt → dbt build → GX checks) into a temp folder."""
-    data_dir = tmp_path_factory.mktemp("salesops")
-    previous = {
-        k: os.environ.get(k)
-        for k in (
-            "SALESOPS_DATA_DIR",
-            "DAGSTER_HOME",
-            "SALESOPS_WAREHOUSE_PATH",
-            "SALESOPS_AS_OF_DATE",
-            "SALESOPS_PII_SALT",
-            *SESSION_FAKE_SECRETS,
-        )
-    }
+SESSION_SETTINGS = (
+    "SALESOPS_DATA_DIR",
+    "DAGSTER_HOME",
+    "SALESOPS_WAREHOUSE_PATH",
+    "SALESOPS_AS_OF_DATE",
+    "SALESOPS_PII_SALT",
+    *SESSION_FAKE_SECRETS,
+)
+
+
+def _use_data_dir(data_dir: Path) -> None:
+    """The session's settings, as a data engineer exports them: later tests start dbt and Dagster
+    processes of their own on this warehouse and this day."""
     os.environ["SALESOPS_DATA_DIR"] = str(data_dir)
     os.environ["SALESOPS_PII_SALT"] = SESSION_PII_SALT  # a secret the tests look for in files
     os.environ.update(SESSION_FAKE_SECRETS)  # API secrets in the environment, as in production
     os.environ["DAGSTER_HOME"] = str(data_dir / "dagster_home")
-    # The session's settings, as a data engineer exports them: later tests start dbt and Dagster
-    # processes of their own on this warehouse and this day.
     os.environ["SALESOPS_WAREHOUSE_PATH"] = str(data_dir / "warehouse.duckdb")
     os.environ["SALESOPS_AS_OF_DATE"] = SESSION_AS_OF.isoformat()
+
+
+def _build_demo_warehouse(data_dir: Path) -> None:
+    """`orchestration.cli run` (demo → dlt → dbt build → GX checks → publish) into `data_dir`."""
     from orchestration.cli import main
 
+    _use_data_dir(data_dir)
     exit_code = main(["run", "--scale", SESSION_SCALE, "--as-of", SESSION_AS_OF.isoformat()])
     assert exit_code == 0, "the full pipeline run failed; see the captured output"
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's demo warehouse, built by the real pipeline. Under xdist the first worker to
+    ask builds it once for all, and each worker gets its own copy (tests write to it): the
+    workers would otherwise build it side by side, each at half the machine."""
+    previous = {key: os.environ.get(key) for key in SESSION_SETTINGS}
+    data_dir = tmp_path_factory.mktemp("salesops")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The workers' temp folders share a parent that is new for each test session.
+        shared = tmp_path_factory.getbasetemp().parent / "shared_demo_warehouse"
+        with open(shared.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (shared / ".built").exists():
+                shutil.rmtree(shared, ignore_errors=True)
+                _build_demo_warehouse(shared)
+                (shared / ".built").touch()
+        shutil.copytree(shared, data_dir, dirs_exist_ok=True)
+        _use_data_dir(data_dir)
+    else:
+        _build_demo_warehouse(data_dir)
     yield data_dir
     for key, value in previous.items():
         if value is None:

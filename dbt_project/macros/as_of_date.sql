@@ -1,6 +1,8 @@
-{#- The day the warehouse reports "now" for: var `as_of_date`, else SALESOPS_AS_OF_DATE (the
-    demo run sets it to the demo's as-of date), else today. -#}
+{#- The day the warehouse reports "now" for: var `as_of_date` (unit tests, a hand-run dbt), else
+    SALESOPS_AS_OF_DATE (the orchestration sets it for each build to the run's reporting day),
+    else today. The variable is read only when executing: read while parsing, dbt would track it
+    and parse the whole project again whenever the day moves. -#}
 {% macro as_of_date() -%}
-    {%- set day = var('as_of_date', none) or env_var('SALESOPS_AS_OF_DATE', '') -%}
+    {%- set day = var('as_of_date', none) or (env_var('SALESOPS_AS_OF_DATE', '') if execute else '') -%}
     {%- if day -%}cast('{{ day }}' as date){%- else -%}current_date{%- endif -%}
 {%- endmacro %}

@@ -119,7 +119,7 @@ def source_freshness_check(manifest_path: Path) -> dg.AssetChecksDefinition | No
         selection = [f"source:{unique_id.split('.', 2)[2]}" for unique_id in measured]
         with warehouse.in_use(), warehouse_turn(context.log.info):
             invocation = dbt.cli(
-                ["source", "freshness", "--select", " ".join(selection), *dbt_vars(reporting_day.as_of_date)],
+                ["source", "freshness", "--select", " ".join(selection), *dbt_vars()],
                 manifest=dbt_project().manifest_path,
                 raise_on_error=False,
             ).wait()

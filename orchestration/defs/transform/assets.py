@@ -14,7 +14,7 @@ from importlib import metadata
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 from packaging import version
 
 from orchestration import settings
@@ -28,6 +28,7 @@ from orchestration.defs.transform.build_key import (
 )
 from orchestration.defs.transform.project import (
     DBT_EXECUTABLE,
+    as_of_environment,
     dbt_project,
     dbt_vars,
     prepare_manifest,
@@ -53,7 +54,7 @@ DBT_COMMAND, DBT_LAUNCH_ARGUMENTS = (
 
 # `dagster dev` on a checkout no run has prepared: parse first (a run prepares its own).
 if not dbt_project().manifest_path.exists():
-    prepare_manifest(default_reporting_day().as_of_date)
+    prepare_manifest()
 
 
 @dbt_assets(
@@ -89,15 +90,16 @@ def build_what_changed(
     with_units = not unit_tests_passed()
     arguments = ["build"] if with_units else ["build", "--exclude-resource-type", "unit_test"]
     stamp.unlink(missing_ok=True)
-    yield from build(context, dbt, [*arguments, *dbt_vars(reporting_day.as_of_date)])
+    with as_of_environment(reporting_day.as_of_date):
+        invocation = dbt.cli([*arguments, *dbt_vars()], context=context, raise_on_error=False)
+    yield from build(context, invocation)
     if with_units:
         record_unit_tests_passed()
     after = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS, day)
     record_build(stamp, after, context.run_id)
 
 
-def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, arguments: list[str]) -> Iterator:
-    invocation = dbt.cli(arguments, context=context, raise_on_error=False)
+def build(context: dg.AssetExecutionContext, invocation: DbtCliInvocation) -> Iterator:
     held: list[tuple[Any, dg.AssetKey | None]] = []  # (event, the mart it materializes)
     failed_tests: list[Any] = []  # their failing rows are read once dbt has exited
     try:

@@ -10,6 +10,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -32,17 +34,35 @@ def dbt_project() -> DbtProject:
     return DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
 
 
-def dbt_vars(as_of_date: str) -> list[str]:
-    """What dbt is told on its command line (never through the environment): the DuckDB file, or
-    Spark's lake and warehouse folders (profiles.yml reads the vars; dbt runs in its own folder,
-    so the paths are absolute) and the as-of date, when the run sets one."""
+def dbt_vars() -> list[str]:
+    """What dbt is told on its command line: the DuckDB file, or Spark's lake and warehouse
+    folders (profiles.yml reads the vars; dbt runs in its own folder, so the paths are absolute).
+    The as-of date goes through the environment instead (`as_of_environment`): a var is part of
+    what dbt's parse is keyed on, so a new day would parse the project again (8 s)."""
     where = location()
     values = {"warehouse_path": str(where.duckdb_path)}
     if where.is_spark:
         values |= {"lake_dir": where.lake_dir, "spark_warehouse_dir": where.spark_warehouse_dir}
-    if as_of_date:
-        values["as_of_date"] = as_of_date
     return ["--vars", json.dumps(values)]
+
+
+@contextmanager
+def as_of_environment(as_of_date: str) -> Iterator[None]:
+    """SALESOPS_AS_OF_DATE set to the run's day while a dbt process starts (it copies this
+    process's environment). The macro `as_of_date` reads it only when executing, so dbt never
+    tracks it for parsing. Empty: today."""
+    previous = os.environ.get(AS_OF_VARIABLE)
+    os.environ[AS_OF_VARIABLE] = as_of_date
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(AS_OF_VARIABLE, None)
+        else:
+            os.environ[AS_OF_VARIABLE] = previous
+
+
+AS_OF_VARIABLE = "SALESOPS_AS_OF_DATE"
 
 
 # Settings that change which models exist (`enabled:`) or the target dbt parses for.
@@ -95,14 +115,14 @@ def record_unit_tests_passed(target_dir: Path | None = None) -> None:
         (_target_dir(target_dir) / "unit_tests_passed.key").write_text(parsed.read_text())
 
 
-def prepare_manifest(as_of_date: str) -> None:
+def prepare_manifest() -> None:
     """`dbt parse`, unless the manifest was already parsed from these files, settings and vars:
     a parse costs seconds before every run otherwise. It parses with the vars the run's builds
-    pass (the warehouse file, the as-of date), so that they parse partially."""
+    pass (the warehouse file), so that they parse partially."""
     project = dbt_project()
     target = project.project_dir / project.target_path
     code = manifest_key()
-    vars_arguments = dbt_vars(as_of_date)
+    vars_arguments = dbt_vars()
     key = hashlib.sha256(f"{code}\0{vars_arguments[-1]}".encode()).hexdigest()
     target.mkdir(parents=True, exist_ok=True)
     # Runs started together parse one at a time: the second finds the manifest current.
