@@ -31,15 +31,13 @@ browser:
 		echo "chromium is not installed: the browser test will skip (run make test as root to install it)"
 
 # ruff for Python; sqlfluff for the dbt models, rendered by dbt's templater against an empty
-# in-memory DuckDB (it reads no warehouse; incremental models lint as their full build), once
-# as the Salesforce-shaped build and once with HubSpot and Zoho (their models are disabled otherwise).
-# Its dbt keeps its own target folders: the project's holds the manifest the runs read.
-LINT_SQL = SALESOPS_WAREHOUSE_PATH=:memory: $(UV) run sqlfluff lint --processes 2
+# in-memory DuckDB (it reads no warehouse; incremental models lint as their full build), with
+# every CRM's models enabled (each CRM's folders are disabled unless SALESOPS_CRM_SOURCE names it).
+# Its dbt keeps its own target folder: the project's holds the manifest the runs read.
 lint: install
 	$(UV) run ruff check .
-	DBT_TARGET_PATH=target/lint $(LINT_SQL) dbt_project/models dbt_project/tests
-	DBT_TARGET_PATH=target/lint_other_crms SALESOPS_CRM_SOURCE=hubspot,zoho $(LINT_SQL) \
-		dbt_project/models/staging/hubspot dbt_project/models/staging/zoho dbt_project/models/intermediate/crm
+	SALESOPS_WAREHOUSE_PATH=:memory: DBT_TARGET_PATH=target/lint SALESOPS_CRM_SOURCE=files,hubspot,zoho \
+		$(UV) run sqlfluff lint --processes 2 dbt_project/models dbt_project/tests
 
 test: lint browser
 	$(UV) run pytest -q -n 2 --dist loadfile --durations=25 -m "not slow"

@@ -64,6 +64,7 @@ class Run:
     peak: float  # MiB, the whole process tree
     peak_at: float  # seconds after the start
     peak_by_process: dict[str, float]
+    samples: list[tuple[float, dict[str, float]]]  # (epoch seconds, MiB by process)
 
 
 def timed_run(data_dir: Path, args: list[str], env: dict[str, str]) -> Run:
@@ -77,12 +78,13 @@ def timed_run(data_dir: Path, args: list[str], env: dict[str, str]) -> Run:
         stdout=subprocess.DEVNULL,
         stderr=open(data_dir / "run.log", "a"),  # noqa: SIM115 - closed with the process
     )
-    run = Run(0.0, 0, 0.0, 0.0, {})
+    run = Run(0.0, 0, 0.0, 0.0, {}, [])
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
             by_process = tree_rss_mib(process.pid)
+            run.samples.append((time.time(), by_process))
             if sum(by_process.values()) > run.peak:
                 run.peak, run.peak_by_process = sum(by_process.values()), by_process
                 run.peak_at = time.perf_counter() - started
@@ -142,6 +144,20 @@ def report(label: str, data_dir: Path, run: Run, launched: float) -> None:
         print(f"    step {key}: {seconds:.1f} s")
     for model, duration in slowest_models():
         print(f"    dbt {model}: {duration:.1f} s")
+    print("    the command's own peak (MiB) in its largest steps:")
+    for key, mib in command_memory_by_step(run, steps)[:6]:
+        print(f"    {key}: {mib:,.0f}")
+
+
+def command_memory_by_step(run: Run, steps: list[tuple[str, float, float]]) -> list[tuple[str, float]]:
+    """The CLI process's own peak RSS during each step, largest first: what the command holds
+    while each step runs (dbt and other children are counted apart)."""
+    peaks = []
+    for key, start, seconds in steps:
+        during = [sample.get("cli", 0.0) for at, sample in run.samples if start <= at <= start + seconds]
+        if during:
+            peaks.append((key, max(during)))
+    return sorted(peaks, key=lambda p: -p[1])
 
 
 def main() -> None:
