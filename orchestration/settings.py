@@ -133,10 +133,11 @@ def quality_dir() -> Path:
 
 
 # DuckDB's own default (80 %) assumes it is alone on the machine; here it shares it with the
-# Dagster process, and BI reads the serving files with DuckDBs of their own. Measured at demo
-# scale 100: dbt's DuckDB held 7.4 GiB under 80 %, 6.3 GiB under 25 % while the command held up
-# to 2.1 GiB beside it (8.3 GiB together); a fifth keeps the two under a third of the machine.
-DUCKDB_MEMORY_LIMIT = "20%"
+# Dagster process, and BI reads the serving files with DuckDBs of their own. Past the cap most
+# joins and sorts spill to disk. Measured (README, "What a run costs"): at demo scale 25, dbt's
+# DuckDB held 3.0 GiB under a fifth of a 24 GiB machine and 1.7 GiB under 1.5GB, in the same
+# time; at scale 100, 1.5GB made dbt's step about a quarter slower than a fifth.
+DUCKDB_MEMORY_LIMIT = "1.5GB"
 
 
 def duckdb_config() -> dict[str, str]:
