@@ -21,7 +21,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration import settings
 from orchestration.defs.resources import ReportingDay, Warehouse
-from orchestration.defs.transform.project import dbt_project, dbt_vars
+from orchestration.defs.transform.project import dbt_environment, dbt_project, dbt_vars
 from orchestration.warehouse_lock import warehouse_turn
 
 CHECK_NAME = "source_freshness"
@@ -117,7 +117,7 @@ def source_freshness_check(manifest_path: Path) -> dg.AssetChecksDefinition | No
                 )
             return
         selection = [f"source:{unique_id.split('.', 2)[2]}" for unique_id in measured]
-        with warehouse.in_use(), warehouse_turn(context.log.info):
+        with warehouse.in_use(), warehouse_turn(context.log.info), dbt_environment(reporting_day.as_of_date):
             invocation = dbt.cli(
                 ["source", "freshness", "--select", " ".join(selection), *dbt_vars()],
                 manifest=dbt_project().manifest_path,

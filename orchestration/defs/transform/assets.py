@@ -6,7 +6,6 @@ the events from the first mart on (dbt tests' results included, in their order) 
 build ends; the staging models before them show as they finish.
 """
 
-import shutil
 from collections.abc import Iterator
 from functools import cached_property
 from graphlib import TopologicalSorter
@@ -28,7 +27,7 @@ from orchestration.defs.transform.build_key import (
 )
 from orchestration.defs.transform.project import (
     DBT_EXECUTABLE,
-    as_of_environment,
+    dbt_environment,
     dbt_project,
     dbt_vars,
     prepare_manifest,
@@ -44,12 +43,11 @@ from orchestration.warehouse_lock import warehouse_turn
 
 MART_SCHEMAS = {schema for store in STORES for schema in store.mart_schemas}
 
-# Where setpriv exists (Linux), dbt starts through a wrapper that ties its life to this process.
+# dbt starts through a launcher that moves to the warehouse's folder and, where setpriv exists
+# (Linux), ties dbt's life to this process. It takes the real dbt as its first argument
+# (dagster-dbt puts global flags there).
 DBT_LAUNCHER = settings.PROJECT_ROOT / "orchestration" / "bin" / "dbt"
-# The launcher takes the real dbt as its first argument (dagster-dbt puts global flags there).
-DBT_COMMAND, DBT_LAUNCH_ARGUMENTS = (
-    (str(DBT_LAUNCHER), [DBT_EXECUTABLE]) if shutil.which("setpriv") else (DBT_EXECUTABLE, [])
-)
+DBT_COMMAND, DBT_LAUNCH_ARGUMENTS = str(DBT_LAUNCHER), [DBT_EXECUTABLE]
 
 
 # `dagster dev` on a checkout no run has prepared: parse first (a run prepares its own).
@@ -90,7 +88,7 @@ def build_what_changed(
     with_units = not unit_tests_passed()
     arguments = ["build"] if with_units else ["build", "--exclude-resource-type", "unit_test"]
     stamp.unlink(missing_ok=True)
-    with as_of_environment(reporting_day.as_of_date):
+    with dbt_environment(reporting_day.as_of_date):
         invocation = dbt.cli([*arguments, *dbt_vars()], context=context, raise_on_error=False)
     yield from build(context, invocation)
     if with_units:

@@ -35,34 +35,38 @@ def dbt_project() -> DbtProject:
 
 
 def dbt_vars() -> list[str]:
-    """What dbt is told on its command line: the DuckDB file, or Spark's lake and warehouse
-    folders (profiles.yml reads the vars; dbt runs in its own folder, so the paths are absolute).
-    The as-of date goes through the environment instead (`as_of_environment`): a var is part of
-    what dbt's parse is keyed on, so a new day would parse the project again (8 s)."""
+    """What dbt is told on its command line: the DuckDB file's name (dbt starts in its folder:
+    `dbt_environment`), or Spark's lake and warehouse folders. Vars and the profile's variables
+    are part of what dbt's parse is keyed on: an absolute path would make every new data folder
+    parse the project again (8 s), and the as-of date every new day; so neither is a var."""
     where = location()
-    values = {"warehouse_path": str(where.duckdb_path)}
+    values = {"warehouse_path": where.duckdb_path.name}
     if where.is_spark:
         values |= {"lake_dir": where.lake_dir, "spark_warehouse_dir": where.spark_warehouse_dir}
     return ["--vars", json.dumps(values)]
 
 
 @contextmanager
-def as_of_environment(as_of_date: str) -> Iterator[None]:
-    """SALESOPS_AS_OF_DATE set to the run's day while a dbt process starts (it copies this
-    process's environment). The macro `as_of_date` reads it only when executing, so dbt never
-    tracks it for parsing. Empty: today."""
-    previous = os.environ.get(AS_OF_VARIABLE)
-    os.environ[AS_OF_VARIABLE] = as_of_date
+def dbt_environment(as_of_date: str) -> Iterator[None]:
+    """What a dbt process started meanwhile inherits (it copies this process's environment): the
+    folder it starts in (the DuckDB file's; orchestration/bin/dbt moves there) and the run's day
+    (the macro `as_of_date` reads it only when executing, so dbt never tracks it for parsing;
+    empty: today)."""
+    values = {AS_OF_VARIABLE: as_of_date, WORKDIR_VARIABLE: str(location().duckdb_path.parent)}
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(AS_OF_VARIABLE, None)
-        else:
-            os.environ[AS_OF_VARIABLE] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 AS_OF_VARIABLE = "SALESOPS_AS_OF_DATE"
+WORKDIR_VARIABLE = "SALESOPS_DBT_WORKDIR"
 
 
 # Settings that change which models exist (`enabled:`) or the target dbt parses for.
