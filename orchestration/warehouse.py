@@ -13,6 +13,7 @@ from typing import Any
 
 import dlt
 import pandas as pd
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from orchestration import settings
 from orchestration.lake_tables import append_rows, lake_connection
@@ -80,7 +81,10 @@ def dlt_destination() -> Any:
             "database": params["dbname"],
         }
         return dlt.destinations.postgres(credentials=credentials)
-    return dlt.destinations.duckdb(str(location().duckdb_path))
+    # dlt's own connection under the project's memory cap too: merging a large load it would
+    # otherwise take DuckDB's default, 80 % of the machine, inside this process.
+    memory_cap = {"memory_limit": settings.duckdb_config()["memory_limit"]}
+    return dlt.destinations.duckdb(DuckDbCredentials(str(location().duckdb_path), global_config=memory_cap))
 
 
 # The connection every read in a `one_connection()` block shares.
