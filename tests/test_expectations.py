@@ -189,3 +189,21 @@ def test_attainment_is_implausible_over_a_quota_period_not_over_a_month(quality_
         (o.column, o.severity, o.unexpected_count, o.sample) for o in validation.outcomes if not o.success
     ]
     assert failed == [("attainment_pct", "warning", 1, ["attainment_pct=1590.0, attainment_id=a2"])]
+
+
+def test_a_check_run_alone_validates_its_suite_and_reports_only_that_check(demo_warehouse: Path) -> None:
+    """A layer's suites share one step; a run that selects one check (executed alone in the UI,
+    or a source's job) validates that suite and reports that check only, warnings check included."""
+    from orchestration.definitions import defs
+
+    key = dg.AssetCheckKey(dg.AssetKey(["pipeline", "fct_opportunities"]), "fct_opportunities_warnings")
+    job = dg.define_asset_job("one_check", selection=dg.AssetSelection.checks(key))
+    result = (
+        dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
+        .resolve_job_def("one_check")
+        .execute_in_process()
+    )
+    assert result.success
+    assert [(e.asset_key, e.check_name) for e in result.get_asset_check_evaluations()] == [
+        (key.asset_key, key.name)
+    ]

@@ -67,8 +67,11 @@ def layer_checks(name: str, suites: list[SuiteSpec]) -> dg.AssetChecksDefinition
         with warehouse.in_use():
             for spec in suites:
                 key = dg.AssetKey([spec.schema, spec.table])
-                if dg.AssetCheckKey(key, spec.check_name) in selected:
-                    yield from validated(context, spec, reporting_day)
+                wanted = {dg.AssetCheckKey(key, name) for name in (spec.check_name, spec.warning_check_name)}
+                if wanted & selected:
+                    for result in validated(context, spec, reporting_day):
+                        if dg.AssetCheckKey(key, result.check_name) in selected:
+                            yield result
 
     return check
 
