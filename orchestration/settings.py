@@ -154,9 +154,12 @@ def quality_keep_runs() -> int:
     return int(os.environ.get("SALESOPS_QUALITY_KEEP_RUNS", "30"))
 
 
+AS_OF_DATE_VARIABLE = "SALESOPS_AS_OF_DATE"
+
+
 def as_of_date_setting() -> str:
     """SALESOPS_AS_OF_DATE as set (an ISO date), or empty: the default of the runs' reporting day."""
-    return os.environ.get("SALESOPS_AS_OF_DATE", "")
+    return os.environ.get(AS_OF_DATE_VARIABLE, "")
 
 
 def as_of_date() -> date:

@@ -31,6 +31,12 @@ from orchestration.memory import release_freed_memory
 from orchestration.warehouse_lock import warehouse_turn
 
 
+def check_keys(spec: SuiteSpec) -> tuple[dg.AssetCheckKey, dg.AssetCheckKey]:
+    """(the blocking check, the warnings check) of a suite."""
+    key = dg.AssetKey([spec.schema, spec.table])
+    return dg.AssetCheckKey(key, spec.check_name), dg.AssetCheckKey(key, spec.warning_check_name)
+
+
 def check_specs(spec: SuiteSpec) -> tuple[dg.AssetCheckSpec, dg.AssetCheckSpec]:
     key = dg.AssetKey([spec.schema, spec.table])
     validated_on = f" (validated on its newest {spec.slice_days} days)" if spec.slice_column else ""
@@ -66,11 +72,9 @@ def layer_checks(name: str, suites: list[SuiteSpec]) -> dg.AssetChecksDefinition
         selected = context.selected_asset_check_keys
         with warehouse.in_use():
             for spec in suites:
-                key = dg.AssetKey([spec.schema, spec.table])
-                wanted = {dg.AssetCheckKey(key, name) for name in (spec.check_name, spec.warning_check_name)}
-                if wanted & selected:
+                if set(check_keys(spec)) & selected:
                     for result in validated(context, spec, reporting_day):
-                        if dg.AssetCheckKey(key, result.check_name) in selected:
+                        if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
                             yield result
 
     return check
@@ -81,9 +85,7 @@ def validated(
 ) -> Iterator[dg.AssetCheckResult]:
     """One suite, validated once for both its checks (or its last results, when its rows and
     rules are unchanged)."""
-    key = dg.AssetKey([spec.schema, spec.table])
-    blocking_key = dg.AssetCheckKey(key, spec.check_name)
-    warning_key = dg.AssetCheckKey(key, spec.warning_check_name)
+    blocking_key, warning_key = check_keys(spec)
     previous = last_good_row_count(context.instance, blocking_key)
     with warehouse_turn(context.log.info), connections.one_connection():
         rules = run_rules(spec, previous)

@@ -52,7 +52,7 @@ def dbt_environment(as_of_date: str) -> Iterator[None]:
     folder it starts in (the DuckDB file's; orchestration/bin/dbt moves there) and the run's day
     (the macro `as_of_date` reads it only when executing, so dbt never tracks it for parsing;
     empty: today)."""
-    values = {AS_OF_VARIABLE: as_of_date, WORKDIR_VARIABLE: str(location().duckdb_path.parent)}
+    values = {settings.AS_OF_DATE_VARIABLE: as_of_date, WORKDIR_VARIABLE: str(location().duckdb_path.parent)}
     previous = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -65,7 +65,6 @@ def dbt_environment(as_of_date: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-AS_OF_VARIABLE = "SALESOPS_AS_OF_DATE"
 WORKDIR_VARIABLE = "SALESOPS_DBT_WORKDIR"
 
 
@@ -122,7 +121,7 @@ def record_unit_tests_passed(target_dir: Path | None = None) -> None:
 def prepare_manifest() -> None:
     """`dbt parse`, unless the manifest was already parsed from these files, settings and vars:
     a parse costs seconds before every run otherwise. It parses with the vars the run's builds
-    pass (the warehouse file), so that they parse partially."""
+    pass (the warehouse file's name), so that they parse partially."""
     project = dbt_project()
     target = project.project_dir / project.target_path
     code = manifest_key()
