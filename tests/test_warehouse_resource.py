@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 
 def _quota_rows(path: Path) -> int:
@@ -40,3 +41,26 @@ def test_a_run_config_points_the_loads_and_checks_at_another_warehouse(
             "where schema_name like 'raw_%'"
         ).fetchone()
     assert schemas == ["raw_plans", "raw_plans_staging"]  # dlt's merge staging beside it
+
+
+def test_dlt_loads_under_the_projects_duckdb_memory_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dlt's own DuckDB connection (it merges every load) has the cap every other connection
+    has, not DuckDB's default of 80 % of the machine."""
+    import dlt
+
+    from orchestration.warehouse import dlt_destination
+
+    monkeypatch.setenv("SALESOPS_WAREHOUSE_PATH", str(tmp_path / "capped.duckdb"))
+    monkeypatch.setenv("SALESOPS_DUCKDB_MEMORY_LIMIT", "700MB")
+    pipeline = dlt.pipeline(
+        "capped", destination=dlt_destination(), dataset_name="raw_test", pipelines_dir=str(tmp_path / "dlt")
+    )
+    pipeline.run([{"id": 1}], table_name="rows")
+    with pipeline.sql_client() as client:
+        ((limit,),) = client.execute_sql("select current_setting('memory_limit')")
+    setting = "select current_setting('memory_limit')"
+    with duckdb.connect(config={"memory_limit": "700MB"}) as capped, duckdb.connect() as uncapped:
+        (expected,), (default,) = capped.execute(setting).fetchone(), uncapped.execute(setting).fetchone()
+    assert limit == expected != default
