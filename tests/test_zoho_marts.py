@@ -87,8 +87,8 @@ def test_lead_funnel_and_campaign_costs_match_the_salesforce_leads_and_campaigns
     ones only when asked for (`converted=both`), with Converted_Deal naming the deal; their status
     changes come from their timelines. Each monthly cohort's leads, MQLs, SQLs, conversions and
     wins per team and source are the Salesforce build's, and each campaign costs what it costs
-    there (actual cost, else its month's spend). Campaign members are not loaded from Zoho: no
-    campaign has members, and nothing is attributed."""
+    there (actual cost, else its month's spend), with the same members and responses (its Leads
+    and Contacts related lists, by Member_Status)."""
     funnel = """
         select period_start, team_id, lead_source, sum(leads_created), sum(leads_reached_mql),
             sum(leads_reached_sql), sum(leads_converted), sum(opportunities_won)
@@ -100,16 +100,59 @@ def test_lead_funnel_and_campaign_costs_match_the_salesforce_leads_and_campaigns
     assert sum(row[6] for row in zoho_cohorts) > 100
     assert zoho_cohorts == files_cohorts
     costs = """
-        select campaign_name, campaign_type, start_date, cost_source, cost_reporting
+        select campaign_name, campaign_type, start_date, cost_source, cost_reporting, members, responses
         from {schema}fct_campaign_performance where attribution_model = 'linear' order by all
     """
     zoho_costs = zoho_warehouse.execute(costs.format(schema="marketing.")).fetchall()
     assert len(zoho_costs) > 50
     assert zoho_costs == zoho_warehouse.execute(costs.format(schema="files.marketing.")).fetchall()
-    members = zoho_warehouse.execute("select sum(members) from marketing.fct_campaign_performance")
-    assert members.fetchone() == (0,)
-    attributed = zoho_warehouse.execute("select count(*) from marketing.fct_campaign_attribution")
-    assert attributed.fetchone() == (0,)
+    assert sum(row[6] for row in zoho_costs) > 50
+
+
+# dbt var attribution_lookback_days
+ATTRIBUTION_LOOKBACK_DAYS = 180
+
+
+def test_campaign_touches_are_responded_members_among_each_won_deals_contact_roles(
+    zoho_warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """A won deal's touches are the campaigns its contacts (its Contact_Roles related list and its
+    Contact_Name) responded to (Member_Status Responded). Zoho keeps no response date, so a touch is
+    dated by its campaign's start, and counts when that falls from the lookback before the deal's
+    creation to its close. Worked out here from the raw tables the API loaded."""
+    expected = zoho_warehouse.execute(f"""
+        with won as (
+            select opportunity_id, created_date, close_date from pipeline.fct_opportunities where is_won
+        ),
+        contacts as (
+            select deal_id, contact_id from raw_zoho.deal_contact_roles where contact_id is not null
+            union
+            select id, contact_name_id from raw_zoho.deals where contact_name_id is not null
+        ),
+        campaigns as (select distinct id, start_date from raw_zoho.campaigns)
+        select distinct won.opportunity_id, members.campaign_id, campaigns.start_date
+        from won
+        join contacts on won.opportunity_id = contacts.deal_id
+        join raw_zoho.campaign_members as members
+            on members.member_id = contacts.contact_id and members.member_status = 'Responded'
+        join campaigns on members.campaign_id = campaigns.id
+        where campaigns.start_date between won.created_date - {ATTRIBUTION_LOOKBACK_DAYS} and won.close_date
+        order by all
+    """).fetchall()  # fmt: skip
+    touches = zoho_warehouse.execute(
+        "select distinct opportunity_id, campaign_id, touched_on from marketing.fct_campaign_attribution "
+        "order by all"
+    ).fetchall()
+    assert len({opportunity for opportunity, _, _ in touches}) > 20
+    assert touches == expected
+    # Every model gives each won deal with touches its whole amount (to the cent).
+    unattributed = zoho_warehouse.execute("""
+        select opportunity_id, attribution_model
+        from marketing.fct_campaign_attribution
+        group by all
+        having sum(attributed_amount_reporting) != any_value(opportunity_amount_reporting)
+    """).fetchall()  # fmt: skip
+    assert unattributed == []
 
 
 def test_rep_activity_counts_the_calls_meetings_and_tasks_the_salesforce_build_does(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import dlt
+import duckdb
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -35,13 +37,16 @@ def pipeline(tmp_path: Path) -> dlt.Pipeline:
     return duckdb_pipeline(tmp_path, "zoho_test", "raw_zoho")
 
 
-def _load(pipeline: dlt.Pipeline, server: FakeZoho, refresh_token: str = REFRESH_TOKEN) -> None:
+def _load(
+    pipeline: dlt.Pipeline, server: FakeZoho, refresh_token: str = REFRESH_TOKEN, live_days: int = 90
+) -> None:
     source = zoho(
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         refresh_token=refresh_token,
         accounts_url=server.url,
         page_size=PAGE_SIZE,
+        campaign_members_live_days=live_days,
     )
     pipeline.run(source)
 
@@ -61,6 +66,13 @@ def test_full_load_pages_past_the_page_number_limit_and_refreshes_expired_tokens
     assert counts["deal_stage_history"] == sum(len(server.stage_history[deal_id]) for deal_id in deals)
     assert counts["deal_owner_changes"] == sum(len(server.timeline[deal_id]) for deal_id in deals)
     assert counts["deleted_records"] == sum(len(rows) for rows in server.deleted.values()) > 0
+    # Related lists: a deal's contact roles and a campaign's members (leads and contacts); a parent
+    # with none keeps one row saying so.
+    assert counts["deal_contact_roles"] == sum(max(len(server.contact_roles[d]), 1) for d in deals)
+    assert sum(map(len, server.contact_roles.values())) > len(deals)  # some deals have several
+    campaigns = server.modules["Campaigns"]
+    assert counts["campaign_members"] == sum(max(len(_members(server, c)), 1) for c in campaigns)
+    assert {m for c in campaigns for m, _ in _members(server, c)} == {"Leads", "Contacts"}
     # Deals were read by page_token past where page numbers stop; no request was refused for it.
     deal_reads = server.requests_to("/crm/v8/Deals")
     assert sum("page_token" in r.query for r in deal_reads if r.path == "/crm/v8/Deals") >= 3
@@ -73,29 +85,63 @@ def test_full_load_pages_past_the_page_number_limit_and_refreshes_expired_tokens
     assert rows[some_deal["id"]]["owner_id"] == some_deal["Owner"]["id"]
 
 
+def _members(server: FakeZoho, campaign_id: str) -> list[tuple[str, str]]:
+    """(related list, member id) of a campaign's members on the server."""
+    return [
+        (module, member["id"])
+        for module in ("Leads", "Contacts")
+        for member in server.campaign_members[(campaign_id, module)]
+    ]
+
+
+def _loaded_members(pipeline: dlt.Pipeline) -> set[tuple[str, str | None]]:
+    with duckdb.connect(str(warehouse_of(pipeline)), read_only=True) as con:
+        return set(con.execute("select campaign_id, member_id from raw_zoho.campaign_members").fetchall())
+
+
 def test_rerun_reads_only_what_changed_since_and_records_deletions(
     server: FakeZoho, pipeline: dlt.Pipeline
 ) -> None:
-    _load(pipeline, server)
+    # Campaigns that ended less than `live_days` ago count as running: half of the demo's do here.
+    campaigns = server.modules["Campaigns"]
+    settled_before = sorted(record["End_Date"] for record in campaigns.values())[len(campaigns) // 2]
+    live_days = (date.today() - date.fromisoformat(settled_before)).days
+    _load(pipeline, server, live_days=live_days)
     before = table_rows(warehouse_of(pipeline), "raw_zoho", "deals")
     history_before = row_counts(warehouse_of(pipeline), "raw_zoho")["deal_stage_history"]
     server.requests.clear()
-    _load(pipeline, server)
+    _load(pipeline, server, live_days=live_days)
     # Nothing changed: every module answered 304 to If-Modified-Since.
     module_reads = [
         r for r in server.requests if r.path in ("/crm/v8/Deals", "/crm/v8/Accounts", "/crm/v8/Contacts")
     ]
     assert module_reads and all(r.status == 304 and "If-Modified-Since" in r.headers for r in module_reads)
     assert table_rows(warehouse_of(pipeline), "raw_zoho", "deals") == before
+    # Campaign members were read again only for campaigns that ended less than `live_days` ago
+    # (Zoho does not mark a campaign changed when its members change); older ones' stay as loaded.
+    running = {
+        c for c, record in campaigns.items() if not record["End_Date"] or record["End_Date"] >= settled_before
+    }
+    member_reads = {
+        r.path.split("/")[4]
+        for r in server.requests_to("/crm/v8/Campaigns/")
+        if r.path.endswith(("/Leads", "/Contacts"))
+    }
+    assert member_reads == running and 0 < len(running) < len(campaigns)
 
     live = sorted(server.modules["Deals"])
     changed, deleted = live[:5], live[-2:]
+    # A running campaign loses a member; a changed deal loses its contact roles.
+    campaign_id = next(c for c in sorted(running) if _members(server, c))
+    removed_module, removed_member = _members(server, campaign_id)[0]
+    server.campaign_members[(campaign_id, removed_module)].pop(0)
+    server.contact_roles[changed[0]] = []
     for deal_id in changed:
         server.update("Deals", deal_id, Stage="Negotiation/Review", Amount=12345.67)
     for deal_id in deleted:
         server.delete("Deals", deal_id)
     server.requests.clear()
-    _load(pipeline, server)
+    _load(pipeline, server, live_days=live_days)
     after = table_rows(warehouse_of(pipeline), "raw_zoho", "deals")
     assert {i for i in after if after[i] != before[i]} == set(changed)
     assert all(after[i]["stage"] == "Negotiation/Review" for i in changed)
@@ -105,6 +151,14 @@ def test_rerun_reads_only_what_changed_since_and_records_deletions(
     assert row_counts(warehouse_of(pipeline), "raw_zoho")["deal_stage_history"] == history_before
     deleted_rows = table_rows(warehouse_of(pipeline), "raw_zoho", "deleted_records")
     assert set(deleted) <= set(deleted_rows)
+    # Related lists read again replace what was loaded for their parent.
+    assert (campaign_id, removed_member) not in _loaded_members(pipeline)
+    assert {(campaign_id, m) for _, m in _members(server, campaign_id)} <= _loaded_members(pipeline)
+    with duckdb.connect(str(warehouse_of(pipeline)), read_only=True) as con:
+        roles = con.execute(
+            "select deal_id, contact_id from raw_zoho.deal_contact_roles where deal_id = ?", [changed[0]]
+        ).fetchall()
+    assert roles == [(changed[0], None)]
 
 
 def test_retries_then_succeeds_and_a_refused_refresh_token_fails_clearly(

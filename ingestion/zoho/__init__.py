@@ -1,6 +1,6 @@
 """Zoho CRM source (REST API v8): users, accounts, contacts, deals, leads and campaigns, each deal's
-stage history and owner changes, each lead's status changes, the Stage picklist's probabilities and
-forecast categories, and deleted records.
+stage history, owner changes and contact roles, each lead's status changes, each campaign's members,
+the Stage picklist's probabilities and forecast categories, and deleted records.
 
 Modules are read incrementally with `If-Modified-Since`: each run asks for what changed since the
 previous run's start, less a lookback; a 304 means nothing did. Records deleted in Zoho (recycle
@@ -18,12 +18,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from ingestion.contracts import TableContract, contracted_items, empty_typed_table, text_table, typed_ids
 from ingestion.dbt_vars import pass_through_fields
 from ingestion.zoho.api import Record, ZohoApi
-from ingestion.zoho.objects import DEALS, LEADS, MODIFIED, MODULES, STAGE_HISTORY_FIELDS, USERS, ZohoModule
+from ingestion.zoho.objects import (
+    CAMPAIGN_MEMBER_MODULES,
+    DEALS,
+    LEADS,
+    MODIFIED,
+    MODULES,
+    STAGE_HISTORY_FIELDS,
+    USERS,
+    ZohoModule,
+)
 
 
 def zoho_time(moment: datetime) -> str:
@@ -221,6 +231,78 @@ def lead_status_changes(items: Any, api: ZohoApi) -> Iterator[list[Record]]:
             ]
 
 
+# Related lists read again replace what was read before for the same parent (dlt deletes the
+# parent's rows, then inserts). A parent with nothing listed keeps one row without a child, so the
+# removal of its last child is seen too; staging skips those rows.
+REPLACED_PER_PARENT = {"disposition": "merge", "strategy": "delete-insert"}
+CONTACT_ROLES_SCHEMA = pa.schema(
+    [("deal_id", pa.string()), ("contact_id", pa.string()), ("contact_role", pa.string())]
+)
+CAMPAIGN_MEMBERS_SCHEMA = pa.schema(
+    [
+        ("campaign_id", pa.string()),
+        ("member_module", pa.string()),
+        ("member_id", pa.string()),
+        ("member_status", pa.string()),
+    ]
+)
+
+
+@dlt.transformer(name="deal_contact_roles", write_disposition=REPLACED_PER_PARENT, merge_key="deal_id")
+def deal_contact_roles(items: Any, api: ZohoApi) -> Iterator[pa.Table]:
+    """The Contact_Roles related list of every deal that changed: its contacts and their roles."""
+    rows: list[Record] = []
+    for deal_id in typed_ids(items):
+        pages = api.numbered_pages(
+            f"/Deals/{deal_id}/Contact_Roles", "Zoho deal contact roles", "data", {"fields": "Contact_Role"}
+        )
+        listed = [
+            {"deal_id": deal_id, "contact_id": contact["id"],
+             "contact_role": (contact.get("Contact_Role") or {}).get("name")}
+            for page in pages
+            for contact in page
+        ]  # fmt: skip
+        rows.extend(listed or [{"deal_id": deal_id}])
+    if rows:
+        yield pa.Table.from_pylist(rows, schema=CONTACT_ROLES_SCHEMA)
+
+
+def campaign_members_resource(api: ZohoApi, live_days: int) -> DltResource:
+    """Every campaign's members: its Leads and Contacts related lists, with their Member_Status.
+
+    Zoho does not mark a campaign modified when its members change, so the members of a campaign
+    are read again on every run until `live_days` after its end date (and whenever the campaign
+    itself changes); an older campaign's, once."""
+
+    @dlt.resource(name="campaign_members", write_disposition=REPLACED_PER_PARENT, merge_key="campaign_id")
+    def campaign_members() -> Iterator[pa.Table]:
+        # Each campaign's Modified_Time when its members were last read; committed with the load.
+        read: dict[str, str] = dlt.current.resource_state().setdefault("members_read_at", {})
+        settled_before = (datetime.now(UTC).date() - timedelta(days=live_days)).isoformat()
+        for page in api.records("Campaigns", ("End_Date", MODIFIED), None):
+            rows: list[Record] = []
+            for campaign in page:
+                campaign_id, version, ended = campaign["id"], campaign.get(MODIFIED), campaign.get("End_Date")
+                if read.get(campaign_id) == version and ended and ended < settled_before:
+                    continue
+                listed = [
+                    {"campaign_id": campaign_id, "member_module": module, "member_id": member["id"],
+                     "member_status": member.get("Member_Status")}
+                    for module in CAMPAIGN_MEMBER_MODULES
+                    for members in api.numbered_pages(
+                        f"/Campaigns/{campaign_id}/{module}", f"Zoho campaign {module.lower()}", "data",
+                        {"fields": "Member_Status"},
+                    )
+                    for member in members
+                ]  # fmt: skip
+                rows.extend(listed or [{"campaign_id": campaign_id}])
+                read[campaign_id] = version
+            if rows:
+                yield pa.Table.from_pylist(rows, schema=CAMPAIGN_MEMBERS_SCHEMA)
+
+    return campaign_members
+
+
 @dlt.source(name="zoho")
 def zoho(
     client_id: str | None = dlt.secrets.value,
@@ -231,16 +313,19 @@ def zoho(
     lookback_seconds: int = 300,
     page_size: int = 200,
     extra_fields: dict[str, tuple[str, ...]] | None = None,
+    campaign_members_live_days: int = 90,
 ) -> Iterator[DltResource]:
     """The CRM of the Zoho organisation the refresh token belongs to. `extra_fields` (module ->
     API names) defaults to the fields the dbt var `crm_pass_through_fields` carries through to the
-    marts."""
+    marts. A campaign's members are read again on every run until `campaign_members_live_days`
+    after it ended."""
     api = ZohoApi(accounts_url, client_id, client_secret, refresh_token, api_version, page_size)
     lookback = timedelta(seconds=lookback_seconds)
     extra = pass_through_fields("zoho") if extra_fields is None else extra_fields
     yield users_resource(api)
     yield deal_stages_resource(api)
     yield deleted_records_resource(api, lookback)
+    yield campaign_members_resource(api, campaign_members_live_days)
     for zoho_module in MODULES:
         asked = tuple(dict.fromkeys((*zoho_module.fields, *extra.get(zoho_module.module, ()))))
         resource = module_resource(api, replace(zoho_module, fields=asked), lookback)
@@ -249,5 +334,6 @@ def zoho(
             # Fed by the deals resource: details are read for the deals that changed.
             yield resource | deal_stage_history(api=api)
             yield resource | deal_owner_changes(api=api)
+            yield resource | deal_contact_roles(api=api)
         if zoho_module is LEADS:
             yield resource | lead_status_changes(api=api)

@@ -17,7 +17,9 @@ What a backup does not carry, and how the warehouse makes up for it:
 - stage history and owner changes: raw keeps every version each backup brought, and staging reads
   a deal's moves from its versions. Moves between two backups collapse into one, dated by the
   deal's Modified Time; moves before the first backup are not known;
-- lead status changes: none (a lead's funnel stages are then those of its current status).
+- lead status changes: none (a lead's funnel stages are then those of its current status);
+- deals' contact roles and campaigns' members: none (their related lists are not in a backup), so a
+  backup build has no campaign attribution.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ API_ONLY_TABLES = {
     "deal_owner_changes": ("deal_id", "changed_at", "old_owner_id", "new_owner_id"),
     "lead_status_changes": ("lead_id", "changed_at", "old_status", "new_status"),
     "deleted_records": ("module", "id", "deletion_type", "deleted_time"),
+    "deal_contact_roles": ("deal_id", "contact_id", "contact_role"),
+    "campaign_members": ("campaign_id", "member_module", "member_id", "member_status"),
 }
 
 

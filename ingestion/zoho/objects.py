@@ -64,10 +64,12 @@ DEALS = _module(
         "Type",
         "Probability",
         "Term_Months",
+        "Contact_Name",
     ),
     {"Amount": MONEY, "Closing_Date": DATE, "Probability": INT, "Term_Months": INT},
     required=("Stage", "Closing_Date"),
-    lookups=("Account_Name",),
+    # Contact_Name: the deal's primary contact (its other contacts are in its Contact_Roles).
+    lookups=("Account_Name", "Contact_Name"),
 )
 ACCOUNTS = _module(
     "Accounts",
@@ -140,6 +142,9 @@ MODULES: tuple[ZohoModule, ...] = (DEALS, ACCOUNTS, CONTACTS, LEADS, CAMPAIGNS, 
 USERS = TableContract(
     "users", "users", ("id",), MODIFIED, {"created_time": TIMESTAMP, MODIFIED: TIMESTAMP}, ("id",)
 )
+# A campaign's members are the records of its Leads and Contacts related lists, each with its
+# Member_Status (Zoho keeps no date for a member's response).
+CAMPAIGN_MEMBER_MODULES = ("Leads", "Contacts")
 # The Stage_History related list of a deal: one row per stage move (with the amount, close date
 # and probability at that moment).
 STAGE_HISTORY_FIELDS = ("Stage", "Amount", "Closing_Date", "Probability", "Modified_Time")

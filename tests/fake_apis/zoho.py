@@ -3,9 +3,10 @@ answer, a 200 with `error` for a bad refresh token), `Zoho-oauthtoken` headers w
 INVALID_TOKEN once a token expires, records paged by `page_token` (page numbers stop at 2,000
 records; a token is bound to the parameters it was issued for), `If-Modified-Since` (304 when
 nothing changed), the `deleted` list, users, the Deals Stage picklist in field metadata, each deal's
-Stage_History related list and timeline, each lead's timeline, and Leads read as documented: only
-unconverted ones unless `converted` is `true` or `both`. Its data is the demo company's CRM,
-translated to Zoho's modules."""
+Stage_History and Contact_Roles related lists and timeline, each lead's timeline, each campaign's
+Leads and Contacts related lists (members with their Member_Status, no response date), and Leads
+read as documented: only unconverted ones unless `converted` is `true` or `both`. Its data is the
+demo company's CRM, translated to Zoho's modules."""
 
 from __future__ import annotations
 
@@ -65,6 +66,9 @@ class FakeZoho(FakeApi):
         self.deleted: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.stage_history: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.timeline: dict[str, list[dict[str, Any]]] = defaultdict(list)  # of deals and leads
+        self.contact_roles: dict[str, list[dict[str, Any]]] = defaultdict(list)  # by deal
+        # by (campaign, Leads or Contacts): a converted lead's memberships moved to its contact
+        self.campaign_members: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self.ids: dict[str, str] = {}  # Salesforce Id -> Zoho id, for translating plan files
         self._page_tokens: dict[str, tuple[int, dict[str, list[str]]]] = {}
         self._translate(salesforce_org)
@@ -74,6 +78,8 @@ class FakeZoho(FakeApi):
         self.route("GET", f"{API}/(?P<module>\\w+)/deleted", self._deleted)
         self.route("GET", f"{API}/Deals/(?P<id>\\d+)/Stage_History", self._stage_history)
         self.route("GET", f"{API}/(?:Deals|Leads)/(?P<id>\\d+)/__timeline", self._timeline)
+        self.route("GET", f"{API}/Deals/(?P<id>\\d+)/Contact_Roles", self._contact_roles)
+        self.route("GET", f"{API}/Campaigns/(?P<id>\\d+)/(?P<module>Leads|Contacts)", self._campaign_members)
         self.route("GET", f"{API}/(?P<module>\\w+)", self._records)
 
     # --- the demo company as a Zoho organisation ------------------------------------------------
@@ -110,7 +116,7 @@ class FakeZoho(FakeApi):
                 "Amount": o["Amount"], "Currency": o["CurrencyIsoCode"], "Closing_Date": o["CloseDate"],
                 "Type": DEAL_TYPES[o["Type"]], "Probability": o["Probability"],
                 "Term_Months": o["Term_Months__c"],
-                "Lead_Source": o["LeadSource"],
+                "Lead_Source": o["LeadSource"], "Contact_Name": lookup(primary_contacts.get(o["Id"])),
             }),
             ("Leads", org["Lead"].values(), lambda lead: {
                 "Company": lead["Company"], "Lead_Source": lead["LeadSource"],
@@ -143,6 +149,8 @@ class FakeZoho(FakeApi):
                 "End_DateTime": _zoho_time(e["EndDateTime"]), "What_Id": lookup(e["WhatId"]),
             }),
         )  # fmt: skip
+        live_roles = [r for r in org["OpportunityContactRole"].values() if not r["IsDeleted"]]
+        primary_contacts = {r["OpportunityId"]: r["ContactId"] for r in live_roles if r["IsPrimary"]}
         # A conversion is the status change to "converted": its time, and the status it left.
         status_changes = sorted(
             (h for h in org["LeadHistory"].values() if h["Field"] == "Status" and not h["IsDeleted"]),
@@ -174,6 +182,22 @@ class FakeZoho(FakeApi):
                     "Modified_Time": _zoho_time(record["SystemModstamp"]),
                     **fields(record),
                 }
+        for role in sorted(live_roles, key=lambda r: r["Id"]):
+            self.contact_roles[ids[role["OpportunityId"]]].append(
+                {
+                    "id": ids[role["ContactId"]],
+                    "Contact_Role": {"name": role["Role"], "id": ids[role["Role"]]},
+                }
+            )
+        for member in sorted(org["CampaignMember"].values(), key=lambda m: m["Id"]):
+            if member["IsDeleted"]:
+                continue
+            module, member_id = (
+                ("Contacts", member["ContactId"]) if member["ContactId"] else ("Leads", member["LeadId"])
+            )
+            self.campaign_members[(ids[member["CampaignId"]], module)].append(
+                {"id": ids[member_id], "Member_Status": member["Status"]}
+            )
         for change in sorted(org["OpportunityHistory"].values(), key=lambda h: h["CreatedDate"]):
             if change["IsDeleted"]:
                 continue
@@ -339,6 +363,13 @@ class FakeZoho(FakeApi):
 
     def _stage_history(self, request: Request, match: re.Match[str]) -> Reply:
         return self._numbered("data", self.stage_history.get(match["id"], []), request)
+
+    def _contact_roles(self, request: Request, match: re.Match[str]) -> Reply:
+        return self._numbered("data", self.contact_roles.get(match["id"], []), request)
+
+    def _campaign_members(self, request: Request, match: re.Match[str]) -> Reply:
+        members = self.campaign_members.get((match["id"], match["module"]), [])
+        return self._numbered("data", members, request)
 
     def _timeline(self, request: Request, match: re.Match[str]) -> Reply:
         return self._numbered("__timeline", self.timeline.get(match["id"], []), request)

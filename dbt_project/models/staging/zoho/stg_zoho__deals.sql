@@ -15,6 +15,7 @@ renamed as (
     select
         source.id as deal_id,
         source.account_name_id as account_id,
+        source.contact_name_id as primary_contact_id,
         source.deal_name,
         {{ mapped_label('source.type', 'zoho_deal_types') }} as deal_type,
         source.stage as stage_name,
