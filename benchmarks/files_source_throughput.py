@@ -2,7 +2,10 @@
 beside DuckDB's own `read_csv` of the same files plus the same newest-version-per-key dedup,
 in several rounds that alternate which goes first.
 
-uv run python benchmarks/files_source_throughput.py --scale 10
+uv run python benchmarks/files_source_throughput.py --scale 10 [--demo-dir DIR]
+
+With --demo-dir the demo is written there unless it already holds the same one (full_run.py's
+--demo-dir, so both benchmarks can read one scale-10 demo).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 import dlt
 import duckdb
 
-from ingestion.demo_company.company import generate
+from ingestion.demo_company.company import generate_unless_current
 from ingestion.export_files import crm_exports, finance_exports
 from ingestion.finance.tables import FINANCE_TABLES
 from ingestion.salesforce.objects import CRM_TABLES
@@ -65,12 +68,13 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 23))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--demo-dir", type=Path, help="reuse (or write) the demo here")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; load average before: {os.getloadavg()}")
     work = Path(tempfile.mkdtemp(prefix="files-bench-"))
     try:
-        exports = work / "exports"
-        generate(exports, seed=42, as_of=args.as_of, scale=args.scale)
+        exports = args.demo_dir or work / "exports"
+        generate_unless_current(exports, 42, args.as_of, args.scale)
         dlt_times, duckdb_times, rows_read = [], [], 0
         for round_number in range(args.rounds):
             # Alternate which goes first, so neither always meets a cold page cache.

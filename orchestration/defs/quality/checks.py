@@ -6,11 +6,12 @@ of a layer (raw tables, marts) run in one step.
 """
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import dagster as dg
 
 from expectations.runner import is_row_count_rule, run_rules, validate
-from expectations.spec import SuiteSpec
+from expectations.spec import Rules, SuiteSpec
 from expectations.suites import ALL_SUITES
 from orchestration import settings
 from orchestration import warehouse as connections
@@ -70,41 +71,74 @@ def layer_checks(name: str, suites: list[SuiteSpec]) -> dg.AssetChecksDefinition
         context: dg.AssetCheckExecutionContext, reporting_day: ReportingDay, warehouse: Warehouse
     ) -> Iterator[dg.AssetCheckResult]:
         selected = context.selected_asset_check_keys
+        wanted = [spec for spec in suites if set(check_keys(spec)) & selected]
         with warehouse.in_use():
-            for spec in suites:
-                if set(check_keys(spec)) & selected:
-                    for result in validated(context, spec, reporting_day):
-                        if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
-                            yield result
+            # First, in one warehouse turn and one connection (opening a large DuckDB file per
+            # suite was most of an idle run's checking), which suites can reuse their results.
+            with warehouse_turn(context.log.info), connections.one_connection():
+                plans = [plan_suite(context, spec, reporting_day) for spec in wanted]
+            for plan in plans:
+                for result in (
+                    plan.reused if plan.reused is not None else validated(context, plan, reporting_day)
+                ):
+                    if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
+                        yield result
 
     return check
 
 
-def validated(
+@dataclass(frozen=True)
+class SuitePlan:
+    """What a suite validates now, and its last results when those can stand."""
+
+    spec: SuiteSpec
+    rules: Rules
+    columns: list[str]
+    query: str
+    reused: list[dg.AssetCheckResult] | None
+
+
+def plan_suite(
     context: dg.AssetCheckExecutionContext, spec: SuiteSpec, reporting_day: ReportingDay
-) -> Iterator[dg.AssetCheckResult]:
-    """One suite, validated once for both its checks (or its last results, when its rows and
-    rules are unchanged)."""
+) -> SuitePlan:
+    """The suite's rules and query; its last results when its rows and rules are unchanged."""
     blocking_key, warning_key = check_keys(spec)
-    previous = last_good_row_count(context.instance, blocking_key)
+    rules = run_rules(spec, last_good_row_count(context.instance, blocking_key))
+    columns = validated_columns(spec, rules)
+    query = suite_query(spec, columns)
+    reused = reused_results(
+        context.instance,
+        [blocking_key, warning_key],
+        _fingerprint(spec, rules, columns, query, reporting_day),
+        rules,
+    )
+    if reused is not None:
+        context.log.info(f"{spec.name}: same rows and rules as its last validation; results reused")
+    return SuitePlan(spec, rules, columns, query, reused)
+
+
+def _fingerprint(
+    spec: SuiteSpec, rules: Rules, columns: list[str], query: str, reporting_day: ReportingDay
+) -> str:
+    fixed_rules = [rule for rule in rules if not is_row_count_rule(rule)]
+    # Only the recency rule reads the day: other suites' outcomes do not change with it.
+    day = reporting_day.day() if spec.recency_column else None
+    return suite_fingerprint(spec, query, columns, fixed_rules, day)
+
+
+def validated(
+    context: dg.AssetCheckExecutionContext, plan: SuitePlan, reporting_day: ReportingDay
+) -> Iterator[dg.AssetCheckResult]:
+    """One suite validated once for both its checks, its rows read (and fingerprinted again) in a
+    warehouse turn of their own; the warehouse is free while Great Expectations works."""
+    spec = plan.spec
     with warehouse_turn(context.log.info), connections.one_connection():
-        rules = run_rules(spec, previous)
-        columns = validated_columns(spec, rules)
-        query = suite_query(spec, columns)
-        fixed_rules = [rule for rule in rules if not is_row_count_rule(rule)]
-        # Only the recency rule reads the day: other suites' outcomes do not change with it.
-        day = reporting_day.day() if spec.recency_column else None
-        fingerprint = suite_fingerprint(spec, query, columns, fixed_rules, day)
-        reused = reused_results(context.instance, [blocking_key, warning_key], fingerprint, rules)
-        if reused is not None:
-            context.log.info(f"{spec.name}: same rows and rules as its last validation; results reused")
-            yield from reused
-            return
-        rows = read_suite_rows(spec, query)
-    validation = validate(spec, rows, rules, settings.quality_dir(), reporting_day.day())
+        fingerprint = _fingerprint(spec, plan.rules, plan.columns, plan.query, reporting_day)
+        rows = read_suite_rows(spec, plan.query)
+    validation = validate(spec, rows, plan.rules, settings.quality_dir(), reporting_day.day())
     del rows
     release_freed_memory()
-    for result in to_check_results(validation, blocking_key, warning_key):
+    for result in to_check_results(validation, *check_keys(spec)):
         yield result._replace(metadata={**(result.metadata or {}), FINGERPRINT: fingerprint})
 
 
