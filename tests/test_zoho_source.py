@@ -10,6 +10,7 @@ from pathlib import Path
 import dlt
 import duckdb
 import pytest
+from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.http import SourceAuthError
@@ -37,10 +38,8 @@ def pipeline(tmp_path: Path) -> dlt.Pipeline:
     return duckdb_pipeline(tmp_path, "zoho_test", "raw_zoho")
 
 
-def _load(
-    pipeline: dlt.Pipeline, server: FakeZoho, refresh_token: str = REFRESH_TOKEN, live_days: int = 90
-) -> None:
-    source = zoho(
+def _source(server: FakeZoho, refresh_token: str = REFRESH_TOKEN, live_days: int = 90) -> DltSource:
+    return zoho(
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         refresh_token=refresh_token,
@@ -48,7 +47,12 @@ def _load(
         page_size=PAGE_SIZE,
         campaign_members_live_days=live_days,
     )
-    pipeline.run(source)
+
+
+def _load(
+    pipeline: dlt.Pipeline, server: FakeZoho, refresh_token: str = REFRESH_TOKEN, live_days: int = 90
+) -> None:
+    pipeline.run(_source(server, refresh_token, live_days))
 
 
 def test_full_load_pages_past_the_page_number_limit_and_refreshes_expired_tokens(
@@ -83,6 +87,23 @@ def test_full_load_pages_past_the_page_number_limit_and_refreshes_expired_tokens
     rows = table_rows(warehouse_of(pipeline), "raw_zoho", "deals")
     some_deal = next(iter(deals.values()))
     assert rows[some_deal["id"]]["owner_id"] == some_deal["Owner"]["id"]
+
+
+def test_contact_roles_new_to_a_loaded_organisation_are_read_for_every_deal(
+    server: FakeZoho, pipeline: dlt.Pipeline
+) -> None:
+    """A warehouse loaded before contact roles were: its first run with them reads every deal's
+    roles, though no deal changed since (the deals themselves answer 304)."""
+    before = _source(server)
+    pipeline.run(before.with_resources(*(name for name in before.resources if name != "deal_contact_roles")))
+    assert "deal_contact_roles" not in row_counts(warehouse_of(pipeline), "raw_zoho")
+    server.requests.clear()
+    _load(pipeline, server)
+    deals = server.modules["Deals"]
+    deal_reads = [r for r in server.requests if r.path == "/crm/v8/Deals"]
+    assert any(r.status == 304 for r in deal_reads)  # the deals resource: nothing changed
+    counts = row_counts(warehouse_of(pipeline), "raw_zoho")
+    assert counts["deal_contact_roles"] == sum(max(len(server.contact_roles[d]), 1) for d in deals)
 
 
 def _members(server: FakeZoho, campaign_id: str) -> list[tuple[str, str]]:

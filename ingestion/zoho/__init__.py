@@ -248,23 +248,39 @@ CAMPAIGN_MEMBERS_SCHEMA = pa.schema(
 )
 
 
-@dlt.transformer(name="deal_contact_roles", write_disposition=REPLACED_PER_PARENT, merge_key="deal_id")
-def deal_contact_roles(items: Any, api: ZohoApi) -> Iterator[pa.Table]:
-    """The Contact_Roles related list of every deal that changed: its contacts and their roles."""
-    rows: list[Record] = []
-    for deal_id in typed_ids(items):
-        pages = api.numbered_pages(
-            f"/Deals/{deal_id}/Contact_Roles", "Zoho deal contact roles", "data", {"fields": "Contact_Role"}
-        )
-        listed = [
-            {"deal_id": deal_id, "contact_id": contact["id"],
-             "contact_role": (contact.get("Contact_Role") or {}).get("name")}
-            for page in pages
-            for contact in page
-        ]  # fmt: skip
-        rows.extend(listed or [{"deal_id": deal_id}])
-    if rows:
-        yield pa.Table.from_pylist(rows, schema=CONTACT_ROLES_SCHEMA)
+def deal_contact_roles_resource(api: ZohoApi, lookback: timedelta) -> DltResource:
+    """The Contact_Roles related list (contacts and their role) of each deal changed since the
+    last run. It keeps its own window rather than following the deals resource, so its first run
+    reads every deal's: a warehouse loaded before it existed gets them all."""
+
+    @dlt.resource(name="deal_contact_roles", write_disposition=REPLACED_PER_PARENT, merge_key="deal_id")
+    def deal_contact_roles() -> Iterator[pa.Table]:
+        state = dlt.current.resource_state()
+        run_start = datetime.now(UTC)
+        since = _window_start(state, lookback)
+        read = 0
+        for deals in api.records("Deals", (MODIFIED,), since):
+            rows: list[Record] = []
+            for deal in deals:
+                pages = api.numbered_pages(
+                    f"/Deals/{deal['id']}/Contact_Roles", "Zoho deal contact roles", "data",
+                    {"fields": "Contact_Role"},
+                )  # fmt: skip
+                listed = [
+                    {"deal_id": deal["id"], "contact_id": contact["id"],
+                     "contact_role": (contact.get("Contact_Role") or {}).get("name")}
+                    for page in pages
+                    for contact in page
+                ]  # fmt: skip
+                rows.extend(listed or [{"deal_id": deal["id"]}])
+            read += len(rows)
+            if rows:
+                yield pa.Table.from_pylist(rows, schema=CONTACT_ROLES_SCHEMA)
+        if since is None and not read:  # no deals yet: the table, empty
+            yield CONTACT_ROLES_SCHEMA.empty_table()
+        state["window_start"] = run_start.isoformat()
+
+    return deal_contact_roles
 
 
 def campaign_members_resource(api: ZohoApi, live_days: int) -> DltResource:
@@ -326,6 +342,7 @@ def zoho(
     yield deal_stages_resource(api)
     yield deleted_records_resource(api, lookback)
     yield campaign_members_resource(api, campaign_members_live_days)
+    yield deal_contact_roles_resource(api, lookback)
     for zoho_module in MODULES:
         asked = tuple(dict.fromkeys((*zoho_module.fields, *extra.get(zoho_module.module, ()))))
         resource = module_resource(api, replace(zoho_module, fields=asked), lookback)
@@ -334,6 +351,5 @@ def zoho(
             # Fed by the deals resource: details are read for the deals that changed.
             yield resource | deal_stage_history(api=api)
             yield resource | deal_owner_changes(api=api)
-            yield resource | deal_contact_roles(api=api)
         if zoho_module is LEADS:
             yield resource | lead_status_changes(api=api)

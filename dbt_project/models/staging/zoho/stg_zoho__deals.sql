@@ -1,5 +1,8 @@
 -- Zoho deals, current version, with deal types mapped to the labels the marts use (var
--- zoho_deal_types); deleted ones stay, flagged.
+-- zoho_deal_types); deleted ones stay, flagged. Contact_Name (the primary contact) is null until
+-- a warehouse loaded before it was asked for loads a changed deal (dlt then adds the column).
+{%- set raw_columns = adapter.get_columns_in_relation(source('zoho', 'deals')) | map(attribute='name') | map('lower') | list if execute else [] %}
+
 with
 
 source as (
@@ -15,7 +18,7 @@ renamed as (
     select
         source.id as deal_id,
         source.account_name_id as account_id,
-        source.contact_name_id as primary_contact_id,
+        {{ 'source.contact_name_id' if 'contact_name_id' in raw_columns or not execute else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as primary_contact_id,
         source.deal_name,
         {{ mapped_label('source.type', 'zoho_deal_types') }} as deal_type,
         source.stage as stage_name,
