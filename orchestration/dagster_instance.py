@@ -24,6 +24,7 @@ import yaml
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy.engine import Connection, Engine
@@ -31,7 +32,6 @@ from sqlalchemy.pool import NullPool
 
 # Files kept open at most: a run writes its own file and the index; the UI reads many runs'.
 OPEN_SHARDS = 8
-SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
 class ReusedEngineSqliteEventLogStorage(SqliteEventLogStorage):
@@ -40,12 +40,6 @@ class ReusedEngineSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         super().__init__(base_dir, inst_data)
-
-    @classmethod
-    def from_config_value(  # type: ignore[override]
-        cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]
-    ) -> ReusedEngineSqliteEventLogStorage:
-        return cls(inst_data=inst_data, **config_value)
 
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.pop(shard, None)

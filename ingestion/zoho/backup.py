@@ -46,7 +46,7 @@ from ingestion.contracts import (
 )
 from ingestion.dbt_vars import pass_through_fields
 from ingestion.export_files.reader import UnreadableFile, read_text_table
-from ingestion.zoho import USER_FIELDS
+from ingestion.zoho import CAMPAIGN_MEMBERS_SCHEMA, CONTACT_ROLES_SCHEMA, USER_FIELDS
 from ingestion.zoho.objects import MODULES, STAGE_HISTORY_FIELDS, USERS
 
 log = logging.getLogger("salesops.ingestion")
@@ -64,8 +64,8 @@ API_ONLY_TABLES = {
     "deal_owner_changes": ("deal_id", "changed_at", "old_owner_id", "new_owner_id"),
     "lead_status_changes": ("lead_id", "changed_at", "old_status", "new_status"),
     "deleted_records": ("module", "id", "deletion_type", "deleted_time"),
-    "deal_contact_roles": ("deal_id", "contact_id", "contact_role"),
-    "campaign_members": ("campaign_id", "member_module", "member_id", "member_status"),
+    "deal_contact_roles": tuple(CONTACT_ROLES_SCHEMA.names),
+    "campaign_members": tuple(CAMPAIGN_MEMBERS_SCHEMA.names),
 }
 
 
