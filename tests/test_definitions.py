@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 
 def test_definitions_load_with_assets_checks_and_schedule(demo_warehouse: Path) -> None:
@@ -112,6 +113,26 @@ def test_unit_tests_run_again_only_when_the_manifest_changes(tmp_path: Path) -> 
     assert unit_tests_passed(tmp_path)  # another data folder, same code: not again
     (tmp_path / "code.key").write_text("code v2")
     assert not unit_tests_passed(tmp_path)
+
+
+def test_building_the_definitions_leaves_a_load_in_progress_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Dagster step process, the UI and each test worker builds the definitions. dlt wipes a
+    pipeline's folder that holds no state yet: a first load's packages, part way, in another
+    process, or the folder another import is creating at the same moment."""
+    from orchestration.defs.ingestion.assets import CRM_CONNECTORS, raw_table_assets
+
+    monkeypatch.setenv("SALESOPS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SALESOPS_WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    package = tmp_path / "dlt" / "crm_exports" / "normalize" / "extracted" / "1764990000.1"
+    package.mkdir(parents=True)
+    (package / "opportunity.parquet").write_bytes(b"rows of a first load, part way")
+
+    load = raw_table_assets(CRM_CONNECTORS["files"], "raw_salesforce", "crm", "team:data-engineering")
+
+    assert (package / "opportunity.parquet").read_bytes() == b"rows of a first load, part way"
+    assert dg.AssetKey(["raw_salesforce", "opportunity"]) in load.keys
 
 
 def test_every_job_of_the_code_location_resolves() -> None:

@@ -17,7 +17,7 @@ from ingestion.salesforce import salesforce
 from ingestion.zoho import zoho
 from ingestion.zoho.backup import zoho_backup
 from orchestration import settings
-from orchestration.defs.ingestion.pipelines import warehouse_pipeline
+from orchestration.defs.ingestion.pipelines import described_pipeline, warehouse_pipeline
 from orchestration.defs.ingestion.translator import RawTableTranslator
 from orchestration.defs.resources import Warehouse
 from orchestration.memory import release_freed_memory
@@ -55,7 +55,7 @@ def raw_table_assets(
     (table variants for rejected rows), and the warehouse is the run's `warehouse` resource.
     """
     source = make_source()
-    pipeline = warehouse_pipeline(source.name, dataset)
+    pipeline = described_pipeline(source.name, dataset)
 
     @dlt_assets(
         dlt_source=source,

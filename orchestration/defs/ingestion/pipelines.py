@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
 import dlt
 from dlt.pipeline.pipeline import Pipeline
 
@@ -9,9 +15,29 @@ from orchestration import settings, warehouse
 
 
 def warehouse_pipeline(pipeline_name: str, dataset_name: str) -> Pipeline:
+    """The pipeline a load runs: its state and packages live in the project's dlt folder."""
+    return _pipeline(pipeline_name, dataset_name, settings.dlt_pipelines_dir())
+
+
+def described_pipeline(pipeline_name: str, dataset_name: str) -> Pipeline:
+    """The same pipeline for Dagster's asset definitions, which read only its names and
+    destination. It lives in a folder of this process: dlt wipes a pipeline's working folder when
+    it finds no state there, so building it in the shared folder on every import (each Dagster
+    step, the UI, each test worker) could wipe a first load in progress, or race another import."""
+    return _pipeline(pipeline_name, dataset_name, _process_pipelines_dir())
+
+
+def _pipeline(pipeline_name: str, dataset_name: str, pipelines_dir: Path) -> Pipeline:
     return dlt.pipeline(
         pipeline_name=pipeline_name,
         destination=warehouse.dlt_destination(),
         dataset_name=dataset_name,
-        pipelines_dir=str(settings.dlt_pipelines_dir()),
+        pipelines_dir=str(pipelines_dir),
     )
+
+
+@cache
+def _process_pipelines_dir() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="salesops-dlt-definitions-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
