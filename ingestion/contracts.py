@@ -189,7 +189,9 @@ def _with_rejected_id(rejected: pa.Table) -> pa.Table:
         hashlib.sha256("\x1f".join(str(row[name]) for name in names).encode()).hexdigest()
         for row in rejected.to_pylist()
     ]
-    return rejected.append_column(REJECTED_ID, pa.array(ids, pa.string()))
+    # Not nullable, as dlt makes a primary key: otherwise dlt warns of differing hints each batch.
+    field = pa.field(REJECTED_ID, pa.string(), nullable=False)
+    return rejected.append_column(field, pa.array(ids, pa.string()))
 
 
 def _rejected_variant(rejected: pa.Table, spec: TableContract) -> Any:

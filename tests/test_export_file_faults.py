@@ -103,6 +103,30 @@ def test_touched_and_resent_files_add_nothing_and_rejected_rows_are_kept_once(
     ]
 
 
+def test_rejected_rows_of_several_files_load_without_a_warning(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Each file's rejected rows are a batch of `<table>__rejected`; a batch whose columns differ
+    from the declared ones made dlt warn once per batch, in every run."""
+    exports = tmp_path / "exports"
+    write(
+        exports,
+        "2026-02.csv",
+        HEADER + NEWER + "006C,001A,Prospecting,twelve,2026-04-30,005A,2026-02-01T09:00:00Z\n",
+    )
+    write(
+        exports,
+        "2026-03.csv",
+        HEADER + OTHER + "006D,001A,Prospecting,eleven,2026-04-30,005A,2026-02-01T09:00:00Z\n",
+    )
+    load(tmp_path, exports)
+    assert query(tmp_path, "select id from raw_salesforce.opportunity__rejected order by id") == [
+        ("006C",),
+        ("006D",),
+    ]
+    assert "WARNING" not in capfd.readouterr().err
+
+
 BROKEN_FILES = {
     "empty.csv": (b"", "is empty"),
     "header-only.csv": (HEADER.encode(), "has a header and no rows"),
