@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -143,3 +144,14 @@ def fresh_pg_database(dsn: str, prefix: str) -> Iterator[str]:
     finally:
         admin.cursor().execute(f"drop database if exists {name} with (force)")
         admin.close()
+
+
+@pytest.fixture
+def dlt_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """What dlt logs during the test: its logger does not propagate to pytest's."""
+    logger = logging.getLogger("dlt")
+    logger.addHandler(caplog.handler)
+    try:
+        yield caplog
+    finally:
+        logger.removeHandler(caplog.handler)

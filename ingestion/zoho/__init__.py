@@ -235,12 +235,18 @@ def lead_status_changes(items: Any, api: ZohoApi) -> Iterator[list[Record]]:
 # parent's rows, then inserts). A parent with nothing listed keeps one row without a child, so the
 # removal of its last child is seen too; staging skips those rows.
 REPLACED_PER_PARENT = {"disposition": "merge", "strategy": "delete-insert"}
+# The parent's id is each list's merge key, which dlt makes not null: said so here too, or dlt
+# warns of differing column hints once per batch.
 CONTACT_ROLES_SCHEMA = pa.schema(
-    [("deal_id", pa.string()), ("contact_id", pa.string()), ("contact_role", pa.string())]
+    [
+        pa.field("deal_id", pa.string(), nullable=False),
+        ("contact_id", pa.string()),
+        ("contact_role", pa.string()),
+    ]
 )
 CAMPAIGN_MEMBERS_SCHEMA = pa.schema(
     [
-        ("campaign_id", pa.string()),
+        pa.field("campaign_id", pa.string(), nullable=False),
         ("member_module", pa.string()),
         ("member_id", pa.string()),
         ("member_status", pa.string()),
