@@ -154,6 +154,11 @@ def quality_keep_runs() -> int:
     return int(os.environ.get("SALESOPS_QUALITY_KEEP_RUNS", "30"))
 
 
+def dbt_keep_runs() -> int:
+    """How many folders of dbt invocations (artifacts and dbt's debug log) are kept per kind."""
+    return int(os.environ.get("SALESOPS_DBT_KEEP_RUNS", "10"))
+
+
 AS_OF_DATE_VARIABLE = "SALESOPS_AS_OF_DATE"
 
 

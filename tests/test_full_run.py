@@ -248,3 +248,11 @@ def test_status_after_a_clean_run_is_fresh_and_exits_0(
     assert "STALE" not in report and "never materialized" not in report
     assert "pipeline/fct_opportunities" in report and "serving/marts" in report
     assert "closed_months" not in report and "period_log" not in report
+
+
+def test_dbt_keeps_each_builds_artifacts_and_log_together_under_target_runs(demo_warehouse: Path) -> None:
+    """Not in the warehouse's folder (dbt resolved its log's relative path from there), where
+    nothing pruned them."""
+    assert not (demo_warehouse / "target").exists()
+    builds = list((settings.DBT_PROJECT_DIR / "target" / "runs").glob("warehouse_dbt_assets-*"))
+    assert any((build / "dbt.log").exists() and (build / "run_results.json").exists() for build in builds)

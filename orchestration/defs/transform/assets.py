@@ -6,10 +6,11 @@ the events from the first mart on (dbt tests' results included, in their order) 
 build ends; the staging models before them show as they finish.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from graphlib import TopologicalSorter
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -25,6 +26,7 @@ from orchestration.defs.transform.build_key import (
     record_build,
     stamp_path,
 )
+from orchestration.defs.transform.invocations import prune_invocations, runs_dir
 from orchestration.defs.transform.project import (
     DBT_EXECUTABLE,
     dbt_environment,
@@ -39,6 +41,7 @@ from orchestration.defs.transform.translator import WarehouseDbtTranslator
 from orchestration.serving.mart_metadata import mart_metadata
 from orchestration.serving.reader import warehouse_reader
 from orchestration.serving.stores import STORES
+from orchestration.warehouse_location import location
 from orchestration.warehouse_lock import warehouse_turn
 
 MART_SCHEMAS = {schema for store in STORES for schema in store.mart_schemas}
@@ -166,11 +169,30 @@ def with_mart_metadata(held: list[tuple[Any, dg.AssetKey | None]]) -> Iterator[A
 class LocalDbtCliResource(DbtCliResource):
     """dbt from this environment, even when the process was started without its bin/ on PATH.
     Its version is the installed dbt-core's: dagster-dbt would otherwise start dbt once more
-    (`dbt --version`, 3 s) before every build to ask."""
+    (`dbt --version`, 3 s) before every build to ask. Each invocation's folder, its log inside,
+    is under target/runs/, and only the newest are kept (`invocations.py`)."""
 
     @cached_property
     def _cli_version(self) -> version.Version:
         return version.parse(metadata.version("dbt-core"))
+
+    def cli(
+        self,
+        args: Sequence[str],
+        *,
+        target_path: Path | None = None,
+        context: dg.OpExecutionContext | dg.AssetExecutionContext | None = None,
+        **kwargs: Any,
+    ) -> DbtCliInvocation:
+        if target_path is None:
+            runs = runs_dir(Path(self.project_dir))
+            prune_invocations(runs, max(settings.dbt_keep_runs() - 1, 0))
+            # Older versions left theirs in target/ and their logs in the warehouse's folder.
+            for legacy in (runs.parent, location().duckdb_path.parent / "target"):
+                prune_invocations(legacy, 0)
+            # Absolute, so that dbt's log (dagster-dbt points it here) lands in it too.
+            target_path = runs / self._get_unique_target_path(context=context).name
+        return super().cli(args, target_path=target_path, context=context, **kwargs)
 
 
 defs = dg.Definitions(
