@@ -256,3 +256,10 @@ def test_dbt_keeps_each_builds_artifacts_and_log_together_under_target_runs(demo
     assert not (demo_warehouse / "target").exists()
     builds = list((settings.DBT_PROJECT_DIR / "target" / "runs").glob("warehouse_dbt_assets-*"))
     assert any((build / "dbt.log").exists() and (build / "run_results.json").exists() for build in builds)
+
+
+def test_dlt_keeps_no_copy_of_what_it_loaded(demo_warehouse: Path) -> None:
+    """dlt keeps each load's files (Parquet, SQL) unless told not to: a copy of every load."""
+    packages = list((demo_warehouse / "dlt").glob("*/load/loaded/*"))
+    assert packages  # the loads happened and their records are kept
+    assert [path for package in packages for path in package.glob("completed_jobs/*")] == []
