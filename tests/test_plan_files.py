@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from ingestion.contracts import TableContract
 from ingestion.demo_company.plan_files import COMP_PLAN_TEMPLATES
-from ingestion.plans import PLAN_TABLES, read_plan_csv
+from ingestion.plans import PLAN_TABLES, plan_files, read_plan_csv
 from ingestion.plans.comp_plans import PlanFileError, comp_plan_rows, load_comp_plan
+from tests.raw_tables import duckdb_pipeline, row_counts
 
 ENTERPRISE = COMP_PLAN_TEMPLATES / "ae-enterprise.yaml"
 
@@ -62,3 +64,15 @@ def test_a_quota_file_with_a_bad_row_loads_nothing_and_says_which_line(tmp_path:
         r"was loaded.*line 3: quota_amount='lots'",
     ):
         read_plan_csv(tmp_path, spec)
+
+
+def test_plan_fx_rates_and_spiffs_load_without_a_warning(
+    tmp_path: Path, dlt_log: pytest.LogCaptureFixture
+) -> None:
+    """Their key columns are declared as dlt declares a primary key: dlt warned at every load."""
+    shutil.copytree(COMP_PLAN_TEMPLATES, tmp_path / "plans" / "comp_plans")
+    source = plan_files(str(tmp_path / "plans")).with_resources("comp_plan_fx_rates", "comp_plan_spiffs")
+    duckdb_pipeline(tmp_path, "plans", "raw_plans").run(source)
+    counts = row_counts(tmp_path / "warehouse.duckdb", "raw_plans")
+    assert counts["comp_plan_fx_rates"] > 0 and counts["comp_plan_spiffs"] > 0
+    assert "hints were different" not in dlt_log.text

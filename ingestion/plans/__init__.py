@@ -113,15 +113,17 @@ def read_plan_csv(plans_dir: Path, spec: TableContract) -> pa.Table:
     return typed
 
 
+# Primary key columns are not nullable, as dlt declares them (else it warns at every load).
 FX_RATE_SCHEMA = pa.schema(
-    [("plan_id", pa.string()), ("plan_version", pa.string()), ("from_currency", pa.string()),
-     ("to_currency", pa.string()), ("rate", pa.decimal128(18, 6))]
+    [pa.field("plan_id", pa.string(), False), pa.field("plan_version", pa.string(), False),
+     pa.field("from_currency", pa.string(), False), ("to_currency", pa.string()),
+     ("rate", pa.decimal128(18, 6))]
 )  # fmt: skip
 SPIFF_SCHEMA = pa.schema(
-    [("plan_id", pa.string()), ("plan_version", pa.string()), ("spiff_number", pa.int64()),
-     ("spiff_name", pa.string()), ("kind", pa.string()), ("amount", pa.decimal128(18, 6)),
-     ("deal_type", pa.string()), ("min_term_months", pa.int64()), ("window_from", pa.date32()),
-     ("window_to", pa.date32())]
+    [pa.field("plan_id", pa.string(), False), pa.field("plan_version", pa.string(), False),
+     pa.field("spiff_number", pa.int64(), False), ("spiff_name", pa.string()),
+     ("kind", pa.string()), ("amount", pa.decimal128(18, 6)), ("deal_type", pa.string()),
+     ("min_term_months", pa.int64()), ("window_from", pa.date32()), ("window_to", pa.date32())]
 )  # fmt: skip
 
 
