@@ -35,8 +35,10 @@ def run(args: argparse.Namespace) -> int:
         return _run(args, started, (sys.stdout, sys.stderr), None)
     import warnings
 
-    from orchestration.run_progress import output_to
+    from orchestration.run_progress import output_to, prune_run_logs
 
+    # This run's log is new: the older ones beyond the newest kept go.
+    prune_run_logs(log_path.parent, max(settings.run_logs_keep() - 1, 0))
     # Library notices (beta parameters, superseded functions) are for this project's developers.
     warnings.filterwarnings("ignore", message=".*(beta|superseded|deprecated).*")
     with output_to(log_path) as terminal:

@@ -182,6 +182,15 @@ def run_warnings(instance: dg.DagsterInstance, run_id: str, limit: int = 10) -> 
     )
 
 
+def prune_run_logs(folder: Path, keep: int) -> list[Path]:
+    """Deletes the command's run logs (`run_<time>.log`, named so they sort by time) beyond the
+    `keep` newest."""
+    logs = sorted(folder.glob("run_*.log"), reverse=True)
+    for old in logs[keep:]:
+        old.unlink(missing_ok=True)
+    return logs[keep:]
+
+
 @contextmanager
 def output_to(log_path: Path) -> Iterator[tuple[IO[str], IO[str]]]:
     """Send this process's stdout and stderr (and so its children's: dbt) to `log_path`; yield

@@ -159,6 +159,11 @@ def dbt_keep_runs() -> int:
     return int(os.environ.get("SALESOPS_DBT_KEEP_RUNS", "10"))
 
 
+def run_logs_keep() -> int:
+    """How many of the command's run logs (`$SALESOPS_DATA_DIR/logs/run_*.log`) are kept."""
+    return int(os.environ.get("SALESOPS_RUN_LOGS_KEEP", "60"))
+
+
 AS_OF_DATE_VARIABLE = "SALESOPS_AS_OF_DATE"
 
 

@@ -44,6 +44,7 @@ def run_cli(data_dir: Path, as_of: date = SESSION_AS_OF) -> subprocess.Completed
         # The demo files already exist: run on them as a real export folder, with the demo's cut.
         "SALESOPS_EXPORTS_DIR": str(data_dir / "demo"),
         "SALESOPS_AS_OF_DATE": as_of.isoformat(),
+        "SALESOPS_RUN_LOGS_KEEP": "2",
     }
     env.pop("SALESOPS_WAREHOUSE_PATH", None)
     return subprocess.run(
@@ -65,6 +66,9 @@ def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: 
     serving_file = copied_data_dir / "serving" / "marts.duckdb"
     next_day = SESSION_AS_OF + timedelta(days=1)
     (before,) = _serving_run_ids(serving_file)
+    old_log = copied_data_dir / "logs" / "run_20000101_000000.log"
+    old_log.parent.mkdir(exist_ok=True)
+    old_log.write_text("a run long ago")
     stop, out = tmp_path / "stop", tmp_path / "reads.jsonl"
     reader = subprocess.Popen([sys.executable, str(READER), str(serving_file), str(stop), str(out)])
     try:
@@ -106,6 +110,9 @@ def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: 
     assert {"load", "dbt", "publish"} <= set(phases), run.stdout
     assert "models unchanged since the last build" in run.stdout
     log = Path(run.stdout.split("Full log: ")[1].splitlines()[0])
+    # Two run logs are kept (SALESOPS_RUN_LOGS_KEEP): this run's and the one before; older ones went.
+    assert sorted(log.parent.glob("run_*.log"))[-1] == log and len(list(log.parent.glob("run_*.log"))) == 2
+    assert not old_log.exists()
     assert "STEP_SUCCESS" in log.read_text() and "STEP_SUCCESS" not in run.stdout + run.stderr
     assert "emitted no result" not in log.read_text()
 

@@ -1,4 +1,5 @@
-"""dbt invocation folders (artifacts and dbt's debug log) are pruned to the newest of each kind."""
+"""What runs leave on disk is bounded: dbt invocation folders (artifacts and dbt's debug log) are
+pruned to the newest of each kind, and the command's run logs to the newest."""
 
 from __future__ import annotations
 
@@ -44,3 +45,14 @@ def test_a_folder_in_use_is_kept_even_beyond_the_count(tmp_path: Path) -> None:
     ]
     assert prune_invocations(tmp_path, keep=0, now=NOW) == []
     assert all(path.exists() for path in recent)
+
+
+def test_the_commands_run_logs_beyond_the_newest_are_deleted(tmp_path: Path) -> None:
+    from orchestration.run_progress import prune_run_logs
+
+    names = ["run_20261201_060000.log", "run_20261202_060000.log", "run_20261203_060000.log"]
+    for name in names:
+        (tmp_path / name).write_text("log")
+    (tmp_path / "notes.txt").write_text("not a run log")
+    assert prune_run_logs(tmp_path, keep=2) == [tmp_path / names[0]]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt", *names[1:]]
