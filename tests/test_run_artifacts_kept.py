@@ -1,5 +1,6 @@
 """What runs leave on disk is bounded: dbt invocation folders (artifacts and dbt's debug log) are
-pruned to the newest of each kind, and the command's run logs to the newest."""
+pruned to the newest of each kind, the command's run logs to the newest, and scratch folders of
+killed processes go."""
 
 from __future__ import annotations
 
@@ -56,3 +57,19 @@ def test_the_commands_run_logs_beyond_the_newest_are_deleted(tmp_path: Path) -> 
     (tmp_path / "notes.txt").write_text("not a run log")
     assert prune_run_logs(tmp_path, keep=2) == [tmp_path / names[0]]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt", *names[1:]]
+
+
+def test_scratch_folders_of_killed_processes_go_when_another_starts(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from orchestration.defs.ingestion.pipelines import SCRATCH_PREFIX, remove_scratch_of_dead_processes
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    of_dead = tmp_path / f"{SCRATCH_PREFIX}{dead.pid}-abc123"
+    of_living = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}-def456"
+    for folder in (of_dead, of_living):
+        (folder / "crm_exports").mkdir(parents=True)
+    remove_scratch_of_dead_processes(tmp_path)
+    assert not of_dead.exists() and of_living.exists()

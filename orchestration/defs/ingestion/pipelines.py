@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from functools import cache
@@ -36,8 +37,30 @@ def _pipeline(pipeline_name: str, dataset_name: str, pipelines_dir: Path) -> Pip
     )
 
 
+SCRATCH_PREFIX = "salesops-dlt-definitions-"
+
+
 @cache
 def _process_pipelines_dir() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="salesops-dlt-definitions-"))
+    remove_scratch_of_dead_processes(Path(tempfile.gettempdir()))
+    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
+
+
+def remove_scratch_of_dead_processes(parent: Path) -> None:
+    """A killed process runs no exit handler: its scratch folder goes when another process starts."""
+    for folder in parent.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
