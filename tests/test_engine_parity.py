@@ -114,6 +114,7 @@ def test_duckdb_and_postgres_build_identical_marts(
         {"SALESOPS_TARGET": "postgres", "SALESOPS_PG_DATABASE": postgres_database},
         "--vars",
         DBT_VARS,
+        unit_tests=True,  # every worked example on PostgreSQL too (the session's build: DuckDB)
     )
 
     with duckdb.connect(str(duck / "warehouse.duckdb"), read_only=True) as con:
