@@ -24,9 +24,11 @@ from orchestration.defs.transform.build_key import (
     build_inputs,
     changed_inputs,
     record_build,
+    recorded_inputs,
     stamp_path,
 )
 from orchestration.defs.transform.invocations import prune_invocations, runs_dir
+from orchestration.defs.transform.kept_views import views_to_keep
 from orchestration.defs.transform.project import (
     DBT_EXECUTABLE,
     dbt_environment,
@@ -76,7 +78,8 @@ def build_what_changed(
     selection = [key.to_user_string() for key in context.selected_asset_keys]
     stamp = stamp_path()
     day = reporting_day.day()
-    inputs = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS, day)
+    manifest = dbt_project().manifest_path
+    inputs = build_inputs(manifest, selection, MART_SCHEMAS, day)
     changed = changed_inputs(stamp, inputs)
     if not changed:
         context.log.info(
@@ -90,14 +93,30 @@ def build_what_changed(
     # Unit tests read fixed rows, not the warehouse: they run once per version of the code.
     with_units = not unit_tests_passed()
     arguments = ["build"] if with_units else ["build", "--exclude-resource-type", "unit_test"]
+    kept = views_to_keep(manifest, recorded_inputs(stamp), inputs) if whole_project(context) else []
+    if kept:
+        context.log.info(f"dbt: {len(kept)} views kept as they are (same code); their tests run")
+        # Every test stays selected (by the whole-project selection), those of kept views too.
+        # One value: dagster-dbt takes --exclude's single argument (dbt splits it on spaces).
+        arguments += ["--exclude", " ".join(kept), "--indirect-selection", "empty"]
     stamp.unlink(missing_ok=True)
     with dbt_environment(reporting_day.as_of_date):
         invocation = dbt.cli([*arguments, *dbt_vars()], context=context, raise_on_error=False)
     yield from build(context, invocation)
     if with_units:
         record_unit_tests_passed()
-    after = build_inputs(dbt_project().manifest_path, selection, MART_SCHEMAS, day)
+    after = build_inputs(manifest, selection, MART_SCHEMAS, day)
     record_build(stamp, after, context.run_id)
+
+
+def whole_project(context: dg.AssetExecutionContext) -> bool:
+    """Every dbt model and test is selected (the run's job, not a subset picked in the UI): the
+    test dagster-dbt itself makes before selecting all of dbt's nodes."""
+    assets = context.assets_def
+    return (
+        assets.keys_by_output_name == assets.node_keys_by_output_name
+        and assets.check_specs_by_output_name == assets.node_check_specs_by_output_name
+    )
 
 
 def build(context: dg.AssetExecutionContext, invocation: DbtCliInvocation) -> Iterator:

@@ -79,6 +79,11 @@ def changed_inputs(stored: Path, inputs: dict[str, str]) -> list[str]:
     return sorted(name for name in {*before, *inputs} if before.get(name) != inputs.get(name))
 
 
+def recorded_inputs(stored: Path) -> dict[str, str] | None:
+    """The inputs of the last successful build (None when none is recorded)."""
+    return _read(stored).get("inputs")
+
+
 def record_build(stored: Path, inputs: dict[str, str], run_id: str) -> None:
     """What the warehouse holds after `run_id` built it, or found it already built."""
     stored.write_text(json.dumps({"run_id": run_id, "inputs": inputs}, indent=1, sort_keys=True))
