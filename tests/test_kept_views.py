@@ -15,11 +15,12 @@ from orchestration.defs.transform.kept_views import views_to_keep
 BUILT = {"dbt project": "code-1", "target": "duckdb", "selection": "all", "as-of date": "2026-06-30"}
 
 
-def _view(name: str, macros: list[str]) -> dict:
+def _view(name: str, macros: list[str], layer: str = "staging") -> dict:
     return {
         "resource_type": "model",
         "name": name,
-        "schema": "staging",
+        "fqn": ["salesops_warehouse", layer, name],
+        "schema": layer,
         "alias": name,
         "config": {"materialized": "view"},
         "depends_on": {"macros": macros},
@@ -28,8 +29,9 @@ def _view(name: str, macros: list[str]) -> dict:
 
 @pytest.fixture
 def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A warehouse with three views (one no longer binds) and a manifest naming four, one of them
-    dated through a macro that calls `as_of_date`, plus a table."""
+    """A warehouse with three staging views (one no longer binds) and a mart view, and a manifest
+    naming them and a missing view, one dated through a macro that calls `as_of_date`, plus a
+    table."""
     warehouse = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute("create schema staging")
@@ -38,6 +40,8 @@ def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         connection.execute("create view staging.stg_dated as select id from staging.raw")
         connection.execute("create view staging.stg_unbound as select id, dropped from staging.raw")
         connection.execute("alter table staging.raw drop column dropped")
+        connection.execute("create schema pipeline")
+        connection.execute("create view pipeline.fct_view as select id from staging.raw")
     monkeypatch.setenv("SALESOPS_WAREHOUSE_PATH", str(warehouse))
     monkeypatch.delenv("SALESOPS_TARGET", raising=False)
     nodes = {
@@ -46,6 +50,7 @@ def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "model.p.stg_unbound": _view("stg_unbound", []),
         "model.p.stg_missing": _view("stg_missing", []),
         "model.p.fct_table": {**_view("fct_table", []), "config": {"materialized": "table"}},
+        "model.p.fct_view": _view("fct_view", [], layer="marts") | {"schema": "pipeline"},
     }
     macros = {
         "macro.salesops_warehouse.as_of_date": {"depends_on": {"macros": []}},
