@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 SCALE ?= 1
 
-.PHONY: install browser run ui test lint lint-niced pytest clean
+.PHONY: install browser run ui test lint clean
 
 $(UV):
 	$(PYTHON) -m pip install --user --quiet uv
@@ -39,16 +39,7 @@ lint: install
 	SALESOPS_WAREHOUSE_PATH=:memory: DBT_TARGET_PATH=target/lint SALESOPS_CRM_SOURCE=files,hubspot,zoho \
 		$(UV) run sqlfluff lint --processes 2 dbt_project/models dbt_project/tests
 
-# The linters run beside the tests, at a lower priority: the two test workers leave a core idle
-# about a sixth of the time (waiting on dbt, DuckDB and subprocesses), and the linters' minute of
-# work fills it. A failure in either fails `make test` once both are done.
-test: install browser
-	@$(MAKE) --no-print-directory -j2 lint-niced pytest
-
-lint-niced:
-	@nice -n 10 $(MAKE) --no-print-directory lint
-
-pytest: install
+test: lint browser
 	$(UV) run pytest -q -n 2 --dist loadfile --durations=25 -m "not slow"
 
 clean:
