@@ -95,7 +95,7 @@ def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: 
     reported, tests = _dbt_models_reported(copied_data_dir), _dbt_test_results_of_latest_run(copied_data_dir)
     assert {"int_calendar_days", "fct_opportunities"} <= set(reported), reported
     assert "stg_salesforce__accounts" not in reported and "int_crm_opportunities" not in reported
-    assert "unique_stg_salesforce__accounts_account_id" in tests and len(tests) > 250
+    assert "primary_key_stg_salesforce__accounts_account_id" in tests and len(tests) > 170
     # Once more with no new data: dbt rebuilds nothing, every suite and every mart's dbt test
     # reuses its last result (staging and intermediate models keep their last build: not
     # repeated), and the serving stores are left as published (same file, same run id).
@@ -204,8 +204,10 @@ def test_a_bad_batch_is_stopped_by_blocking_checks_and_serving_is_unchanged(copi
     # dbt owns the key, the currency list and the reference: GX's raw suites pass, once each rule.
     assert "opportunity_expectations" not in message, message
     staging = "staging/stg_salesforce__opportunities"
-    assert f"{staging} / unique_stg_salesforce__opportunities_opportunity_id" in message, message
-    assert f"unique | opportunity_id | blocking | 1 | unique_field={duplicated}, n_records=2" in message
+    assert f"{staging} / primary_key_stg_salesforce__opportunities_opportunity_id" in message, message
+    assert f"primary_key | opportunity_id | blocking | 1 | opportunity_id={duplicated}, n_records=2" in (
+        message
+    )
     assert f"has_fx_rate | currency_code | blocking | 1 | opportunity_id={unrated}," in message
     assert "currency_code=XXX" in message
     assert f"relationships | owner_id | blocking | 1 | opportunity_id={orphaned}," in message

@@ -63,10 +63,10 @@ def lake_repeats_versions(lake: str) -> int:
 
 # The key tests of the models that read raw versions, which the lake repeats.
 VERSION_KEY_TESTS = (
-    "unique_stg_salesforce__opportunity_versions_opportunity_version_id",
-    "unique_stg_salesforce__opportunities_opportunity_id",
-    "unique_stg_salesforce__account_versions_account_version_id",
-    "unique_stg_salesforce__tasks_task_id",
+    "primary_key_stg_salesforce__opportunity_versions_opportunity_version_id",
+    "primary_key_stg_salesforce__opportunities_opportunity_id",
+    "primary_key_stg_salesforce__account_versions_account_version_id",
+    "primary_key_stg_salesforce__tasks_task_id",
 )
 
 

@@ -9,7 +9,7 @@
     so a version that arrives late never replaces a newer one, whatever the order of the loads.
     Raw holds one row per key and version (dlt merges on both). `rank`, not `row_number`: should
     a loader bypassing the merge write one key and version twice, both rows stay and the staging
-    model's `unique` test fails naming the key, instead of one copy being picked silently. The
+    model's `primary_key` test fails naming the key, instead of one copy being picked silently. The
     extra column `_version_rank` is dropped by the staging model's explicit column list.
 -#}
     select *
