@@ -34,17 +34,27 @@ bounded as (
         and events.plan_version = plans.plan_version
 ),
 
+-- The measures with six decimals, as the tier, gate and cap boundaries have (quota x attainment:
+-- 150 % of 6,111.11 is 9,166.665). DuckDB types a greatest, least, case or union of a
+-- decimal(38, 2) and a decimal(18, 6) as decimal(38, 2), which rounded such a boundary to cents
+-- inside the line measures; PostgreSQL and Spark keep it exact.
 counted as (
     select
         bounded.*,
-        case
-            when bounded.cap_measure < bounded.measure_before then bounded.cap_measure
-            else bounded.measure_before
-        end as counted_before,
-        case
-            when bounded.cap_measure < bounded.measure_after then bounded.cap_measure
-            else bounded.measure_after
-        end as counted_after
+        cast(bounded.measure_before as decimal(38, 6)) as exact_measure_before,
+        cast(bounded.measure_after as decimal(38, 6)) as exact_measure_after,
+        cast(
+            case
+                when bounded.cap_measure < bounded.measure_before then bounded.cap_measure
+                else bounded.measure_before
+            end as decimal(38, 6)
+        ) as counted_before,
+        cast(
+            case
+                when bounded.cap_measure < bounded.measure_after then bounded.cap_measure
+                else bounded.measure_after
+            end as decimal(38, 6)
+        ) as counted_after
     from bounded
 ),
 
@@ -177,7 +187,7 @@ paid_lines as (
         {{ commission_line_context() }},
         cast(null as integer) as tier_number,
         'attainment_cap' as commission_rule,
-        measure_after - greatest(measure_before, cap_measure) as line_measure,
+        exact_measure_after - greatest(exact_measure_before, cap_measure) as line_measure,
         cast(0 as decimal(9, 6)) as line_rate,
         cast(null as decimal(9, 6)) as rate_reached,
         cast(null as decimal(9, 6)) as rate_left
