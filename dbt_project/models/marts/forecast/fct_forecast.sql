@@ -109,8 +109,8 @@ open_by_level as (
         sum(case when is_due_in_quarter then amount_reporting else 0 end) as open_pipeline,
         sum(amount_reporting * win_rate) as expected_from_open,
         sum(
-            cast(amount_reporting as {{ dbt.type_float() }}) * cast(amount_reporting as {{ dbt.type_float() }})
-            * cast(win_rate as {{ dbt.type_float() }}) * (1 - cast(win_rate as {{ dbt.type_float() }}))
+            cast(amount_reporting as {{ type_double() }}) * cast(amount_reporting as {{ type_double() }})
+            * cast(win_rate as {{ type_double() }}) * (1 - cast(win_rate as {{ type_double() }}))
         ) as outcome_variance,
         -- × 0.01, not ÷ 100: DuckDB divides decimals as doubles, PostgreSQL exactly.
         sum(case when is_due_in_quarter then amount_reporting * probability_pct * 0.01 else 0 end)
@@ -166,7 +166,10 @@ expected_new as (
         weeks.forecast_date,
         new_deal_bookings.forecast_level,
         new_deal_bookings.member_id,
-        avg(new_deal_bookings.new_deal_bookings) as expected_from_new
+        -- An exact mean to the cent (DuckDB's avg of decimals is a double: a mean on a half cent
+        -- could round down there and up on PostgreSQL).
+        {{ divide('sum(new_deal_bookings.new_deal_bookings)', 'count(new_deal_bookings.new_deal_bookings)', 2) }}
+            as expected_from_new
     from weeks
     inner join new_deal_bookings
         on

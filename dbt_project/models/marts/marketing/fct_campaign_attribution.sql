@@ -30,7 +30,7 @@ won_touches as (
         power(
             0.5,
             {{ dbt.datediff('touches.touched_on', 'opportunities.close_date', 'day') }}
-            / cast({{ var('attribution_half_life_days') }} as {{ dbt.type_float() }})
+            / cast({{ var('attribution_half_life_days') }} as {{ type_double() }})
         ) as decay
     from touches
     inner join opportunities on touches.opportunity_id = opportunities.opportunity_id
@@ -38,32 +38,32 @@ won_touches as (
 ),
 
 -- Each model's share of the opportunity for each touch (the shares of an opportunity sum to 1).
-{%- set first_pct = 'cast(' ~ var('attribution_first_touch_pct') ~ ' as ' ~ dbt.type_float() ~ ')' %}
-{%- set last_pct = 'cast(' ~ var('attribution_last_touch_pct') ~ ' as ' ~ dbt.type_float() ~ ')' %}
+{%- set first_pct = 'cast(' ~ var('attribution_first_touch_pct') ~ ' as ' ~ type_double() ~ ')' %}
+{%- set last_pct = 'cast(' ~ var('attribution_last_touch_pct') ~ ' as ' ~ type_double() ~ ')' %}
 weighted as (
     select
         *,
         'first_touch' as attribution_model,
-        cast(case when touch_number = 1 then 1 else 0 end as {{ dbt.type_float() }}) as weight
+        cast(case when touch_number = 1 then 1 else 0 end as {{ type_double() }}) as weight
     from won_touches
     union all
     select
         *,
         'last_touch' as attribution_model,
-        cast(case when touch_number = touch_count then 1 else 0 end as {{ dbt.type_float() }}) as weight
+        cast(case when touch_number = touch_count then 1 else 0 end as {{ type_double() }}) as weight
     from won_touches
     union all
     select
         *,
         'linear' as attribution_model,
-        1 / cast(touch_count as {{ dbt.type_float() }}) as weight
+        1 / cast(touch_count as {{ type_double() }}) as weight
     from won_touches
     union all
     select
         *,
         'position_based' as attribution_model,
         case
-            when touch_count = 1 then cast(1 as {{ dbt.type_float() }})
+            when touch_count = 1 then cast(1 as {{ type_double() }})
             when touch_count = 2 and touch_number = 1 then {{ first_pct }} / ({{ first_pct }} + {{ last_pct }})
             when touch_count = 2 then {{ last_pct }} / ({{ first_pct }} + {{ last_pct }})
             when touch_number = 1 then {{ first_pct }} / 100.0

@@ -83,7 +83,8 @@ days_in_stage as (
         cohort_quarter_start,
         stage_name,
         count(*) as completed_visit_count,
-        avg(cast(days_in_stage as decimal(18, 2))) as average_days_in_stage,
+        -- An exact mean, rounded half away from zero (DuckDB's avg of decimals is a double).
+        {{ divide('sum(days_in_stage)', 'count(days_in_stage)', 2) }} as average_days_in_stage,
         {{ median('days_in_stage') }} as median_days_in_stage
     from completed_visits
     group by cohort_quarter_start, stage_name
@@ -102,7 +103,7 @@ final as (
         end as conversion_to_next_pct,
         cast({{ divide('coalesce(won.reached_count, 0) * 100', 'reached.reached_count', 2) }} as decimal(9, 2)) as win_rate_from_stage_pct,
         cast(coalesce(days_in_stage.completed_visit_count, 0) as integer) as completed_visit_count,
-        cast(round(days_in_stage.average_days_in_stage, 2) as decimal(18, 2)) as average_days_in_stage,
+        cast(days_in_stage.average_days_in_stage as decimal(18, 2)) as average_days_in_stage,
         days_in_stage.median_days_in_stage
     from reached
     left join reached as next_stage
