@@ -57,13 +57,16 @@ per_event as (
     group by credit_id, commission_period_id
 ),
 
+-- The cap keeps its four decimals: DuckDB types a least() of a decimal(38, 2) and a
+-- decimal(18, 4) as decimal(38, 2), rounding the cap to cents.
 payout_capped as (
     select
         per_event.*,
-        coalesce(sum(per_event.event_amount) over (
+        cast(per_event.cap_value as decimal(38, 4)) as payout_cap,
+        cast(coalesce(sum(per_event.event_amount) over (
             partition by per_event.commission_period_id order by per_event.credit_date, per_event.opportunity_id, per_event.credit_id
             rows between unbounded preceding and 1 preceding
-        ), 0) as paid_before
+        ), 0) as decimal(38, 4)) as paid_before
     from per_event
     where per_event.cap_kind = 'payout'
 ),
@@ -78,12 +81,12 @@ payout_cap_lines as (
         cast(null as decimal(9, 6)) as rate_reached,
         cast(null as decimal(9, 6)) as rate_left,
         cast(
-            least(paid_before + event_amount, cap_value) - least(paid_before, cap_value) - event_amount
+            least(paid_before + event_amount, payout_cap) - least(paid_before, payout_cap) - event_amount
             as decimal(18, 2)
         ) as commission_amount,
         cast(0 as decimal(18, 2)) as accelerator_uplift_amount
     from payout_capped
-    where paid_before + event_amount > cap_value
+    where paid_before + event_amount > payout_cap
 ),
 
 all_lines as (
