@@ -96,12 +96,12 @@ rates as (
             when by_stage.trials >= {{ var('forecast_min_trials') }} then 'stage_and_days_left'
             when overall.trials > 0 then 'days_left'
         end as learnt_from,
-        -- A decimal, so both engines multiply amounts by the same number.
+        -- An exact decimal, so both engines multiply amounts by the same number.
         cast(case
-            when learnt.trials >= {{ var('forecast_min_trials') }} then learnt.wins * 1.0 / learnt.trials
-            when any_segment.trials >= {{ var('forecast_min_trials') }} then any_segment.wins * 1.0 / any_segment.trials
-            when by_stage.trials >= {{ var('forecast_min_trials') }} then by_stage.wins * 1.0 / by_stage.trials
-            when overall.trials > 0 then overall.wins * 1.0 / overall.trials
+            when learnt.trials >= {{ var('forecast_min_trials') }} then {{ divide('learnt.wins', 'learnt.trials', 10) }}
+            when any_segment.trials >= {{ var('forecast_min_trials') }} then {{ divide('any_segment.wins', 'any_segment.trials', 10) }}
+            when by_stage.trials >= {{ var('forecast_min_trials') }} then {{ divide('by_stage.wins', 'by_stage.trials', 10) }}
+            when overall.trials > 0 then {{ divide('overall.wins', 'overall.trials', 10) }}
         end as decimal(12, 10)) as win_rate
     from needed
     left join learnt

@@ -43,9 +43,9 @@ final as (
         forecast_amount,
         final_bookings,
         cast(forecast_amount - final_bookings as decimal(18, 2)) as forecast_error,
-        cast(abs(forecast_amount - final_bookings) / nullif(final_bookings, 0) as decimal(18, 4))
+        cast({{ divide('abs(forecast_amount - final_bookings)', 'final_bookings', 4) }} as decimal(18, 4))
             as absolute_percentage_error,
-        cast((forecast_amount - final_bookings) / nullif(final_bookings, 0) as decimal(18, 4)) as bias
+        cast({{ divide('forecast_amount - final_bookings', 'final_bookings', 4) }} as decimal(18, 4)) as bias
     from by_method
 )
 

@@ -192,7 +192,7 @@ final as (
         cast(coalesce(activity_counts.open_activities, 0) as integer) as open_activities,
         cast(coalesce(open_counts.open_opportunities, 0) as integer) as open_opportunities,
         cast(
-            coalesce(activity_counts.activities, 0) * 1.0 / nullif(open_counts.open_opportunities, 0)
+            {{ divide('coalesce(activity_counts.activities, 0)', 'open_counts.open_opportunities', 2) }}
             as decimal(18, 2)
         ) as activities_per_open_opportunity,
         cast(coalesce(open_counts.stale_open_opportunities, 0) as integer) as stale_open_opportunities,
@@ -201,7 +201,7 @@ final as (
         cast(coalesce(closed_counts.closed_deals_band_{{ band }}, 0) as integer) as closed_deals_band_{{ band }},
         cast(coalesce(closed_counts.won_deals_band_{{ band }}, 0) as integer) as won_deals_band_{{ band }},
         cast(
-            closed_counts.won_deals_band_{{ band }} * 1.0 / nullif(closed_counts.closed_deals_band_{{ band }}, 0)
+            {{ divide('closed_counts.won_deals_band_' ~ band, 'closed_counts.closed_deals_band_' ~ band, 4) }}
             as decimal(9, 4)
         ) as win_rate_band_{{ band }},
         {% endfor %}
