@@ -73,7 +73,7 @@ def _inputs(
 
 def changed_inputs(stored: Path, inputs: dict[str, str]) -> list[str]:
     """The inputs that differ from the last successful build's (all of them when there was none)."""
-    before = _read(stored).get("inputs")
+    before = recorded_inputs(stored)
     if before is None:
         return [NO_BUILD_RECORDED]
     return sorted(name for name in {*before, *inputs} if before.get(name) != inputs.get(name))
