@@ -1,3 +1,5 @@
+-- A table: many models and tests read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- Every payout ledger entry as the data stands today, each with a stable entry_key naming its
 -- source. fct_payout_ledger appends what is new and adjustments for what changed.
 --   earned     each commission line, in the month of its credit date;

@@ -1,3 +1,5 @@
+-- A table: many models and tests read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- What the hygiene rules look at, for each deal open at the end of each of the last
 -- var crm_hygiene_weeks weeks (the current week: on the as-of date): its state that day (the
 -- pipeline snapshot), how long it had been in its stage against that stage's percentile of

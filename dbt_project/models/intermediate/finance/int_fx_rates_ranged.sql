@@ -1,3 +1,5 @@
+-- A table: many models and tests read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- Each published rate holds from its date until the next published rate: a day without a rate
 -- (weekends, holidays) uses the nearest earlier one. Rates must quote into the reporting
 -- currency; the reporting currency itself converts at exactly 1.

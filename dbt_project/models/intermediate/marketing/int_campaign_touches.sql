@@ -1,3 +1,5 @@
+-- A table: many models and tests read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- Every opportunity's campaign touches: the responded campaign memberships of its contacts (a
 -- lead's membership counts for the contact the lead became), from var attribution_lookback_days
 -- before the deal was created up to its close date, numbered in the order they happened (ties by

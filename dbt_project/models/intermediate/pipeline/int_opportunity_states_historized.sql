@@ -1,3 +1,5 @@
+-- A table: many models and tests read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- Each opportunity's state over time as day intervals [valid_from, valid_to): the state of a
 -- day is the state at the end of that day (company timezone). Built from stage history (stage,
 -- amount, close date, probability, forecast category), owner changes and deletion, so the

@@ -1,3 +1,5 @@
+-- A table: many models and tests read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- Who is credited what for each won deal. A deal with revenue splits credits each split owner
 -- their split percentage; a deal without splits credits its owner 100 %. Overlay splits add
 -- credit beyond 100 %. Amounts convert at the close date's rate (nearest earlier published

@@ -1,3 +1,5 @@
+-- A table: many models and tests read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- Team membership over time with the team's territory and region, for crediting by date.
 with
 
