@@ -40,6 +40,7 @@ from orchestration.defs.transform.project import (
 )
 from orchestration.defs.transform.test_failures import is_failed_test, with_failing_rows
 from orchestration.defs.transform.translator import WarehouseDbtTranslator
+from orchestration.defs.transform.unaffected import nodes_to_leave_out
 from orchestration.serving.mart_metadata import mart_metadata
 from orchestration.serving.reader import warehouse_reader
 from orchestration.serving.stores import STORES
@@ -87,19 +88,30 @@ def build_what_changed(
             "successful build left them; nothing to rebuild."
         )
         record_build(stamp, inputs, context.run_id)
-        yield from unchanged_results(context)
+        yield from unchanged_results(context, None)
         return
     context.log.info(f"dbt build, since these changed: {', '.join(changed[:20])}")
     # Unit tests read fixed rows, not the warehouse: they run once per version of the code.
     with_units = not unit_tests_passed()
     arguments = ["build"] if with_units else ["build", "--exclude-resource-type", "unit_test"]
-    kept = views_to_keep(manifest, recorded_inputs(stamp), inputs) if whole_project(context) else []
+    before, whole = recorded_inputs(stamp), whole_project(context)
+    kept = views_to_keep(manifest, before, inputs) if whole else []
+    unaffected = sorted(set(nodes_to_leave_out(manifest, before, inputs, kept)) - set(kept)) if whole else []
+    left_out = sorted({*kept, *unaffected})
     if kept:
-        context.log.info(f"dbt: {len(kept)} views kept as they are (same code); their tests run")
-        # Every test stays selected (by the whole-project selection), those of kept views too.
-        # One value: dagster-dbt takes --exclude's single argument (dbt splits it on spaces).
-        arguments += ["--exclude", " ".join(kept), "--indirect-selection", "empty"]
+        context.log.info(f"dbt: {len(kept)} views kept as they are (same code)")
+    if unaffected:
+        context.log.info(
+            f"dbt: {len(unaffected)} models and tests read nothing that changed since the last "
+            "successful build; left as it left them"
+        )
+    if left_out:
+        # Every other test stays selected (by the whole-project selection), those of kept views
+        # too. One value: dagster-dbt takes --exclude's single argument (dbt splits it on spaces).
+        arguments += ["--exclude", " ".join(left_out), "--indirect-selection", "empty"]
     stamp.unlink(missing_ok=True)
+    # Marts left out first: a mart dbt builds may read one (Dagster wants dependency order).
+    yield from unchanged_results(context, set(unaffected))
     with dbt_environment(reporting_day.as_of_date):
         invocation = dbt.cli([*arguments, *dbt_vars()], context=context, raise_on_error=False)
     yield from build(context, invocation)
@@ -149,18 +161,24 @@ def build(context: dg.AssetExecutionContext, invocation: DbtCliInvocation) -> It
         raise error
 
 
-def unchanged_results(context: dg.AssetExecutionContext) -> Iterator[Any]:
-    """Per selected mart, in dependency order: an output saying nothing was rebuilt, with what
-    its last materialization showed (row count, totals, chart: the rows are the same), then its
-    tests' last results. The marts are what the checks, publishing and the freshness SLAs read;
-    staging and intermediate models keep their last build and its results (dbt's outputs may be
-    skipped), so an idle run writes a quarter of the events."""
-    selected = {key for key in context.selected_asset_keys if key.path[0] in MART_SCHEMAS}
+def unchanged_results(context: dg.AssetExecutionContext, names: set[str] | None) -> Iterator[Any]:
+    """Per selected mart (of those dbt `names`, or all), in dependency order: an output saying
+    nothing was rebuilt, with what its last materialization showed (row count, totals, chart: the
+    rows are the same), then the last results of its tests (of `names`, or all). The marts are
+    what the checks, publishing and the freshness SLAs read; staging and intermediate models keep
+    their last build and its results (dbt's outputs may be skipped), so an idle run writes a
+    quarter of the events."""
+    selected = {
+        key
+        for key in context.selected_asset_keys
+        if key.path[0] in MART_SCHEMAS and (names is None or key.path[-1] in names)
+    }
     dependencies = context.assets_def.asset_deps
     ordered = TopologicalSorter({key: dependencies.get(key, set()) for key in selected}).static_order()
     checks_of: dict[dg.AssetKey, list[dg.AssetCheckKey]] = {}
     for check_key in context.selected_asset_check_keys:
-        checks_of.setdefault(check_key.asset_key, []).append(check_key)
+        if names is None or check_key.name in names:
+            checks_of.setdefault(check_key.asset_key, []).append(check_key)
     for key in (key for key in ordered if key in selected):
         yield dg.Output(
             None,
