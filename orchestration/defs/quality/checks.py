@@ -102,7 +102,7 @@ class SuitePlan:
     rules: Rules
     columns: list[str]
     query: str
-    fingerprint: str  # of the rows and rules it validates (the step reads through one connection)
+    fingerprint: str  # of the rows and rules it validates (the step holds the turn until it reads them)
     reused: list[dg.AssetCheckResult] | None
 
 
