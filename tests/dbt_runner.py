@@ -18,12 +18,19 @@ def dbt_build(
     left out would read a table that is not there). dbt's unit tests read fixed rows, not the
     warehouse: the session's build runs them all on DuckDB (and the parity test on PostgreSQL), so
     other builds leave them out unless asked (about 9 s a build)."""
-    dbt = Path(sys.executable).parent / "dbt"
     cautious = ["--indirect-selection", "cautious"] if "--select" in args else []
     units = [] if unit_tests or "unit_test" in args else ["--exclude-resource-type", "unit_test"]
-    command = [str(dbt), "build", "--profiles-dir", ".", "--target-path", str(workdir / "target"),
-               "--log-path", str(workdir / "logs"), *cautious, *units, *args]  # fmt: skip
-    result = subprocess.run(
+    result = dbt_command(workdir, env, "build", *cautious, *units, *args)
+    assert result.returncode == 0, result.stdout[-6000:]
+    return result
+
+
+def dbt_command(workdir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`dbt <args>` with `env` added, on `workdir`'s target and logs; the caller judges the outcome."""
+    dbt = Path(sys.executable).parent / "dbt"
+    command = [str(dbt), *args[:1], "--profiles-dir", ".", "--target-path", str(workdir / "target"),
+               "--log-path", str(workdir / "logs"), *args[1:]]  # fmt: skip
+    return subprocess.run(
         command,
         cwd=settings.DBT_PROJECT_DIR,
         env={**os.environ, **env},
@@ -31,5 +38,3 @@ def dbt_build(
         text=True,
         check=False,
     )
-    assert result.returncode == 0, result.stdout[-6000:]
-    return result

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -14,7 +15,7 @@ import pytest
 
 from ingestion.export_files import crm_exports, finance_exports
 from ingestion.plans import plan_files
-from tests.dbt_runner import dbt_build
+from tests.dbt_runner import dbt_build, dbt_command
 from tests.raw_tables import duckdb_pipeline
 from tests.tiny_company import AS_OF, write_tiny_company
 
@@ -291,12 +292,15 @@ def test_sales_metrics_of_q2(marts: duckdb.DuckDBPyConnection) -> None:
     assert (v1["open_pipeline_amount"], v1["slipped_amount"]) == (D("141250.00"), D("40000.00"))
 
 
-def test_incremental_facts_built_in_two_steps_equal_a_full_refresh(
+INCREMENTAL_STEP = "2025-05-31"  # the facts are built to here, then incrementally to AS_OF
+
+
+@pytest.fixture(scope="module")
+def incremental_facts(
     marts: duckdb.DuckDBPyConnection, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """The daily snapshots and the movement bridge built up to 2025-05-31 and then incrementally
-    to the as-of date hold the same rows as the module's full build to the as-of date (the tiny
-    company sends no late data)."""
+) -> tuple[Path, dict[str, str]]:
+    """The module's warehouse with the daily snapshots and the movement bridge built up to
+    INCREMENTAL_STEP and then incrementally to the as-of date: (its folder, dbt's environment)."""
     (source,) = marts.execute(
         "select path from duckdb_databases() where database_name = current_database()"
     ).fetchone()
@@ -307,16 +311,26 @@ def test_incremental_facts_built_in_two_steps_equal_a_full_refresh(
         "--select", "+fct_pipeline_snapshots", "+fct_pipeline_movement_bridge",
         "--exclude-resource-type", "test", "unit_test",
     )  # fmt: skip
-    dbt_build(workdir, env, *only_models, "--full-refresh", "--vars", "{as_of_date: '2025-05-31'}")
+    dbt_build(workdir, env, *only_models, "--full-refresh", "--vars", f"{{as_of_date: '{INCREMENTAL_STEP}'}}")
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select max(snapshot_date) from pipeline.fct_pipeline_snapshots").fetchone() == (
-            date(2025, 5, 31),
+            date.fromisoformat(INCREMENTAL_STEP),
         )
         # The bridge then measured May up to the 31st and no later period.
         assert con.execute(
             "select max(period_start) from pipeline.fct_pipeline_movement_bridge"
-        ).fetchone() <= (date(2025, 5, 31),)
+        ).fetchone() <= (date.fromisoformat(INCREMENTAL_STEP),)
     dbt_build(workdir, env, *only_models, "--vars", f"{{as_of_date: '{AS_OF}'}}")
+    return workdir, env
+
+
+def test_incremental_facts_built_in_two_steps_equal_a_full_refresh(
+    marts: duckdb.DuckDBPyConnection, incremental_facts: tuple[Path, dict[str, str]]
+) -> None:
+    """The daily snapshots and the movement bridge built up to 2025-05-31 and then incrementally
+    to the as-of date hold the same rows as the module's full build to the as-of date (the tiny
+    company sends no late data)."""
+    workdir, _ = incremental_facts
     facts = {
         "fct_pipeline_snapshots": "snapshot_date, opportunity_id",
         "fct_pipeline_movement_bridge": "period_grain, period_start, pipeline_scope, rep_id, "
@@ -327,3 +341,34 @@ def test_incremental_facts_built_in_two_steps_equal_a_full_refresh(
             query = f"select * from pipeline.{table} order by {order}"
             incremental, full = con.execute(query).fetchall(), marts.execute(query).fetchall()
             assert len(full) > 100 and incremental == full, table
+
+
+def test_an_incremental_builds_tests_read_the_days_it_rebuilt(
+    incremental_facts: tuple[Path, dict[str, str]],
+) -> None:
+    """After a build on 2025-05-31, the tests of the daily snapshots (7 days' lookback) read from
+    2025-05-24 on: a duplicate day older than that is not read (the earlier build's tests passed on
+    those rows), one inside is caught; without the last build's day (the orchestration gives it
+    only to a build that continues one) they read the whole table."""
+    workdir, env = incremental_facts
+    warehouse = workdir / "warehouse.duckdb"
+    test_snapshots = ("test", "--select", "fct_pipeline_snapshots", "--vars", f"{{as_of_date: '{AS_OF}'}}")
+    continuing = env | {"SALESOPS_LAST_BUILD_AS_OF": INCREMENTAL_STEP}
+    duplicate = "unique_combination_fct_pipeline_snapshots"
+
+    def duplicate_a_row_of(day: str) -> None:
+        with duckdb.connect(str(warehouse)) as con:
+            inserted = con.execute(
+                "insert into pipeline.fct_pipeline_snapshots select * from pipeline.fct_pipeline_snapshots "
+                "where snapshot_date = ? limit 1",
+                [day],
+            ).fetchone()
+        assert inserted == (1,)
+
+    duplicate_a_row_of("2025-05-23")
+    assert dbt_command(workdir, continuing, *test_snapshots).returncode == 0
+    whole = dbt_command(workdir, env, *test_snapshots)
+    assert whole.returncode != 0 and f"FAIL 1 {duplicate}" in whole.stdout, whole.stdout[-3000:]
+    duplicate_a_row_of("2025-05-24")
+    window = dbt_command(workdir, continuing, *test_snapshots)
+    assert window.returncode != 0 and f"FAIL 1 {duplicate}" in window.stdout, window.stdout[-3000:]

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.defs.transform.build_key import last_build_day
 from orchestration.defs.transform.unaffected import nodes_to_leave_out
 
 AS_OF = "macro.salesops_warehouse.as_of_date"
@@ -135,3 +136,16 @@ def test_nothing_is_left_out_after_other_code_or_without_a_build(manifest: Path,
     now = BUILT | {changed: "other"}
     assert nodes_to_leave_out(manifest, BUILT, now, kept_views=["stg_quotas"]) == []
     assert nodes_to_leave_out(manifest, None, BUILT, kept_views=["stg_quotas"]) == []
+
+
+def test_the_incremental_facts_tests_read_from_the_last_builds_day_only_when_it_continues() -> None:
+    """The day the tests of the incremental facts read from (minus their lookback, in dbt): the
+    last successful build's, when this build continues it; otherwise none (whole tables)."""
+    now = BUILT | {"as-of date": "2026-07-01", "raw_crm.opportunity": "101:9"}
+    assert last_build_day(BUILT, now) == "2026-06-30"
+    assert last_build_day(None, now) is None
+    for changed in ("dbt project", "target", "selection"):
+        assert last_build_day(BUILT, now | {changed: "other"}) is None
+    # A mart rewritten since that build (by hand), or gone: its old rows were not tested as they are.
+    assert last_build_day(BUILT, now | {"mart pipeline.fct_pipeline": "51:0"}) is None
+    assert last_build_day(BUILT, now | {"mart pipeline.fct_pipeline": "missing"}) is None

@@ -23,6 +23,7 @@ from orchestration.defs.resources import ReportingDay, Warehouse, default_report
 from orchestration.defs.transform.build_key import (
     build_inputs,
     changed_inputs,
+    last_build_day,
     record_build,
     recorded_inputs,
     stamp_path,
@@ -112,7 +113,7 @@ def build_what_changed(
     stamp.unlink(missing_ok=True)
     # Marts left out first: a mart dbt builds may read one (Dagster wants dependency order).
     yield from unchanged_results(context, set(unaffected))
-    with dbt_environment(reporting_day.as_of_date):
+    with dbt_environment(reporting_day.as_of_date, last_build_day(before, inputs)):
         invocation = dbt.cli([*arguments, *dbt_vars()], context=context, raise_on_error=False)
     yield from build(context, invocation)
     if with_units:

@@ -79,6 +79,22 @@ def changed_inputs(stored: Path, inputs: dict[str, str]) -> list[str]:
     return sorted(name for name in {*before, *inputs} if before.get(name) != inputs.get(name))
 
 
+def last_build_day(before: dict[str, str] | None, inputs: dict[str, str]) -> str | None:
+    """The as-of date of the last successful build when this build continues it: the same code,
+    target and selection, and every mart present and as that build left it. The tests of the
+    incremental facts then read only what this build can have rewritten (dbt macro
+    `rebuilt_since`); otherwise None, and they read whole tables."""
+    if before is None:
+        return None
+    same = ("dbt project", "target", "selection")
+    marts = [name for name in inputs if name.startswith(MART_PREFIX)]
+    if any(before.get(name) != inputs[name] for name in same):
+        return None
+    if any(inputs[name] == "missing" or before.get(name) != inputs[name] for name in marts):
+        return None
+    return before.get("as-of date")
+
+
 def recorded_inputs(stored: Path) -> dict[str, str] | None:
     """The inputs of the last successful build (None when none is recorded)."""
     return _read(stored).get("inputs")

@@ -47,12 +47,17 @@ def dbt_vars() -> list[str]:
 
 
 @contextmanager
-def dbt_environment(as_of_date: str) -> Iterator[None]:
+def dbt_environment(as_of_date: str, last_build_day: str | None = None) -> Iterator[None]:
     """What a dbt process started meanwhile inherits (it copies this process's environment): the
-    folder it starts in (the DuckDB file's; orchestration/bin/dbt moves there) and the run's day
+    folder it starts in (the DuckDB file's; orchestration/bin/dbt moves there), the run's day
     (the macro `as_of_date` reads it only when executing, so dbt never tracks it for parsing;
-    empty: today)."""
-    values = {settings.AS_OF_DATE_VARIABLE: as_of_date, WORKDIR_VARIABLE: str(location().duckdb_path.parent)}
+    empty: today) and the day of the last successful build this one continues (the macro
+    `rebuilt_since`; empty: none)."""
+    values = {
+        settings.AS_OF_DATE_VARIABLE: as_of_date,
+        WORKDIR_VARIABLE: str(location().duckdb_path.parent),
+        LAST_BUILD_DAY_VARIABLE: last_build_day or "",
+    }
     previous = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -66,6 +71,7 @@ def dbt_environment(as_of_date: str) -> Iterator[None]:
 
 
 WORKDIR_VARIABLE = "SALESOPS_DBT_WORKDIR"
+LAST_BUILD_DAY_VARIABLE = "SALESOPS_LAST_BUILD_AS_OF"
 
 
 # Settings that change which models exist (`enabled:`) or the target dbt parses for.
