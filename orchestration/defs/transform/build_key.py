@@ -23,6 +23,8 @@ from orchestration.warehouse_location import location
 # dbt materializations that persist rows (views are recomputed on read).
 STORED = ("table", "incremental")
 MART_PREFIX = "mart "
+# Inputs that say which code built what: a build whose differ from the last one's continues nothing.
+SAME_CODE_INPUTS = ("dbt project", "target", "selection")
 NO_BUILD_RECORDED = "no successful build recorded"
 
 
@@ -86,9 +88,8 @@ def last_build_day(before: dict[str, str] | None, inputs: dict[str, str]) -> str
     `rebuilt_since`); otherwise None, and they read whole tables."""
     if before is None:
         return None
-    same = ("dbt project", "target", "selection")
     marts = [name for name in inputs if name.startswith(MART_PREFIX)]
-    if any(before.get(name) != inputs[name] for name in same):
+    if any(before.get(name) != inputs[name] for name in SAME_CODE_INPUTS):
         return None
     if any(inputs[name] == "missing" or before.get(name) != inputs[name] for name in marts):
         return None

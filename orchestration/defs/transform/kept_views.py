@@ -19,9 +19,9 @@ from typing import Any
 import duckdb
 
 from orchestration import warehouse
+from orchestration.defs.transform.build_key import SAME_CODE_INPUTS
 
 AS_OF_MACRO = "macro.salesops_warehouse.as_of_date"
-SAME_CODE_INPUTS = ("dbt project", "target", "selection")
 KEPT_LAYERS = ("staging", "intermediate")  # the first folder under models/
 
 

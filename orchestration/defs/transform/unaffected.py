@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from orchestration import warehouse
-from orchestration.defs.transform.build_key import MART_PREFIX, STORED
-from orchestration.defs.transform.kept_views import SAME_CODE_INPUTS, macros_reading_the_as_of_date
+from orchestration.defs.transform.build_key import MART_PREFIX, SAME_CODE_INPUTS, STORED
+from orchestration.defs.transform.kept_views import macros_reading_the_as_of_date
 
 LEFT_OUT = ("model", "seed", "snapshot", "test")
 PERSISTED = (*STORED, "seed", "snapshot")  # materializations: what a view is not
