@@ -3,9 +3,10 @@
     <lookback var> days before the last successful build's as-of date (or this build's, when
     earlier) on, which covers every day or period the build recomputed or added. Older rows are
     as that build left them, and its tests passed on them. The orchestration sets
-    SALESOPS_LAST_BUILD_AS_OF only when the last successful build was of the same code and every
-    incremental fact was there before this build; otherwise (a hand-run dbt, a first build, new
-    code, a build after a failed one) such a test reads the whole table. -#}
+    SALESOPS_LAST_BUILD_AS_OF only when the last successful build was of the same code, target and
+    selection, and every mart is still as it left it; otherwise (a hand-run dbt, a first build,
+    new code, a build after a failed one, a table rewritten by hand) and on --full-refresh such a
+    test reads the whole table. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- set placeholder = modules.re.search('__rebuilt_since\\((\\w+)\\)__', where or '') -%}
