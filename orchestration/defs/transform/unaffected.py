@@ -43,7 +43,36 @@ def nodes_to_leave_out(
     names |= {node["name"] for node in stored if (node["schema"], node["alias"]) in present}
     names |= {node["name"] for node in unaffected if node["name"] in kept_views}
     # dbt selects by name: a name shared with a node that must run is not left out.
-    return sorted(names - reached_names)
+    names -= reached_names
+    return sorted(_after_no_built_parent(unaffected, names, set(kept_views), manifest_path))
+
+
+def _after_no_built_parent(
+    unaffected: list[dict[str, Any]], names: set[str], kept_views: set[str], manifest_path: Path
+) -> set[str]:
+    """`names` without the nodes a node dbt builds in this build feeds (a view that is not kept,
+    a missing table), and so on down: Dagster takes a multi-asset's outputs in dependency order,
+    and the left-out marts are reported before dbt starts. On PostgreSQL and Spark, where every
+    view is built, that leaves out nothing below the staging views."""
+    nodes = json.loads(manifest_path.read_text())["nodes"]
+    left_out = set(names)
+    changed = True
+    while changed:
+        changed = False
+        for node in unaffected:
+            if node["name"] not in left_out:
+                continue
+            parents = [
+                nodes[parent] for parent in node.get("depends_on", {}).get("nodes", []) if parent in nodes
+            ]
+            if any(
+                parent["name"] not in left_out | kept_views
+                for parent in parents
+                if parent["resource_type"] != "test"
+            ):
+                left_out.discard(node["name"])
+                changed = True
+    return left_out
 
 
 def _unaffected(
