@@ -33,8 +33,7 @@
     {%- if not last_build or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
-    {#- This build's day, as as_of_date() reads it (empty: today). -#}
-    {%- set day = var('as_of_date', none) or env_var('SALESOPS_AS_OF_DATE', '') -%}
+    {%- set day = as_of_day() -%}
     {%- set today = modules.datetime.date.fromisoformat(day) if day else modules.datetime.date.today() -%}
     {%- set first = [modules.datetime.date.fromisoformat(last_build), today] | min -%}
     {%- set since = first - modules.datetime.timedelta(days=var(lookback_var) | int) -%}

@@ -44,17 +44,19 @@ def nodes_to_leave_out(
     names |= {node["name"] for node in unaffected if node["name"] in kept_views}
     # dbt selects by name: a name shared with a node that must run is not left out.
     names -= reached_names
-    return sorted(_after_no_built_parent(unaffected, names, set(kept_views), manifest_path))
+    return sorted(_after_no_built_parent(unaffected, names, set(kept_views)))
 
 
 def _after_no_built_parent(
-    unaffected: list[dict[str, Any]], names: set[str], kept_views: set[str], manifest_path: Path
+    unaffected: list[dict[str, Any]], names: set[str], kept_views: set[str]
 ) -> set[str]:
     """`names` without the nodes a node dbt builds in this build feeds (a view that is not kept,
     a missing table), and so on down: Dagster takes a multi-asset's outputs in dependency order,
     and the left-out marts are reported before dbt starts. On PostgreSQL and Spark, where every
-    view is built, that leaves out nothing below the staging views."""
-    nodes = json.loads(manifest_path.read_text())["nodes"]
+    view is built, that leaves out nothing below the staging views. Every parent node of an
+    unaffected node is unaffected too (what a change reaches, it reaches downstream), so the
+    parents are looked up among them; sources are not nodes."""
+    nodes = {node["unique_id"]: node for node in unaffected}
     left_out = set(names)
     changed = True
     while changed:
