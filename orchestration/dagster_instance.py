@@ -46,6 +46,7 @@ class ReusedEngineSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._tables_present: set[str] = set()
+        self._asset_key_columns_present: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     def has_table(self, table_name: str) -> bool:
@@ -56,6 +57,16 @@ class ReusedEngineSqliteEventLogStorage(SqliteEventLogStorage):
         present = super().has_table(table_name)
         if present:
             self._tables_present.add(table_name)
+        return present
+
+    def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
+        """Dagster inspects the asset key table's columns for every asset event it stores; a
+        column, once there, stays."""
+        if column_name in self._asset_key_columns_present:
+            return True
+        present = super()._has_asset_key_col_on_connection(conn, column_name)
+        if present:
+            self._asset_key_columns_present.add(column_name)
         return present
 
     def _engine(self, shard: str) -> Engine:
