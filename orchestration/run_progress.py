@@ -52,8 +52,10 @@ def phase_of(step_key: str) -> str:
 class Phase:
     name: str
     steps: set[str]
-    started: float | None = None
-    ended: float | None = None
+    # The time of the phase's own steps: phases interleave (the freshness checks run after dbt
+    # and after publishing), so the span from its first start to its last end would count others'.
+    seconds: float = 0.0
+    step_started: dict[str, float] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
     failed: int = 0
     materialized: int = 0
@@ -65,8 +67,7 @@ class Phase:
     rejected_rows: int = 0
 
     def line(self) -> str:
-        seconds = (self.ended or 0.0) - (self.started or 0.0)
-        return f"{self.name:12s} {self._what()} ({seconds:.0f} s)"
+        return f"{self.name:12s} {self._what()} ({self.seconds:.0f} s)"
 
     def _what(self) -> str:
         outcome = f"; {self.failed} step(s) FAILED" if self.failed else ""
@@ -134,13 +135,12 @@ class RunProgress:
         phase = self.phases.setdefault(phase_of(step), Phase(phase_of(step), {step}))
         kind = event.event_type
         if kind == dg.DagsterEventType.STEP_START:
-            phase.started = phase.started or entry.timestamp
+            phase.step_started[step] = entry.timestamp
             self.bar.update(self.task, description=f"{phase.name}: {step}")
         elif kind in STEP_ENDS:
             phase.done.add(step)
             phase.failed += kind == dg.DagsterEventType.STEP_FAILURE
-            phase.started = phase.started or entry.timestamp
-            phase.ended = entry.timestamp
+            phase.seconds += entry.timestamp - phase.step_started.pop(step, entry.timestamp)
             self.bar.advance(self.task)
             if phase.done >= phase.steps:
                 self.bar.console.print(phase.line())

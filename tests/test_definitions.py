@@ -157,3 +157,57 @@ def test_the_command_line_puts_each_step_of_the_run_in_its_phase() -> None:
         "plan_files",
     }
     assert phase_of("dbt_source_freshness") == "raw checks" and "dbt_source_freshness" in steps
+
+
+def test_a_phase_line_counts_its_own_steps_time_not_the_phases_between() -> None:
+    """The freshness checks run after dbt and again after publishing: their line gives the time
+    of their own steps (0.5 s here), not the 40 s from the first to the last."""
+    import io
+
+    import dagster as dg
+    from dagster._core.definitions.dependency import NodeHandle
+    from dagster._core.events import DagsterEvent
+    from dagster._core.execution.plan.handle import StepHandle
+    from dagster._core.execution.plan.objects import StepSuccessData
+    from rich.console import Console
+
+    from orchestration.run_progress import Phase, RunProgress
+
+    def entry(kind: dg.DagsterEventType, step: str, at: float) -> dg.EventLogEntry:
+        succeeded = StepSuccessData(duration_ms=0.0) if kind == dg.DagsterEventType.STEP_SUCCESS else None
+        event = DagsterEvent(
+            event_type_value=kind.value,
+            job_name="full_run",
+            step_handle=StepHandle(NodeHandle(step, None)),
+            event_specific_data=succeeded,
+        )
+        return dg.EventLogEntry(
+            error_info=None,
+            level=10,
+            user_message="",
+            run_id="r",
+            timestamp=at,
+            step_key=step,
+            dagster_event=event,
+        )
+
+    printed = io.StringIO()
+    progress = RunProgress(Console(file=printed, width=120))
+    progress.phases = {
+        "freshness": Phase("freshness", {"freshness_check_a", "freshness_check_b"}),
+        "dbt": Phase("dbt", {"warehouse_dbt_assets"}),
+    }
+    timeline = [
+        (dg.DagsterEventType.STEP_START, "freshness_check_a", 100.0),
+        (dg.DagsterEventType.STEP_SUCCESS, "freshness_check_a", 100.2),
+        (dg.DagsterEventType.STEP_START, "warehouse_dbt_assets", 100.2),
+        (dg.DagsterEventType.STEP_SUCCESS, "warehouse_dbt_assets", 139.8),
+        (dg.DagsterEventType.STEP_START, "freshness_check_b", 139.8),
+        (dg.DagsterEventType.STEP_SUCCESS, "freshness_check_b", 140.1),
+    ]
+    for kind, step, at in timeline:
+        progress._take(entry(kind, step, at))
+    lines = printed.getvalue().splitlines()
+    assert any(line.startswith("dbt") and line.endswith("(40 s)") for line in lines), lines
+    assert any(line.startswith("freshness") and line.endswith("(0 s)") for line in lines), lines
+    assert round(progress.phases["freshness"].seconds, 1) == 0.5
