@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from orchestration import settings
 from tests.conftest import SESSION_AS_OF
+from tests.dbt_runner import dbt_build as run_dbt_build
 
 SALESFORCE_ID = re.compile(r"\b[0-9A-Za-z]{18}\b")
 
@@ -32,20 +29,10 @@ def dbt_build(
 ) -> None:
     """`dbt build` of every model of `crm_source`. Unit tests run only when asked: those of a CRM's
     own models need its build; the rest ran in the session's build."""
-    env = {
-        **os.environ,
-        "SALESOPS_CRM_SOURCE": crm_source,
-        "SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"),
-    }
+    env = {"SALESOPS_CRM_SOURCE": crm_source, "SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb")}
     # The same "now" as the demo warehouse's marts.
-    build = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build", "--profiles-dir", ".",
-         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
-         "--vars", json.dumps({"as_of_date": SESSION_AS_OF.isoformat(), **(dbt_vars or {})}),
-         *([] if unit_tests else ["--exclude-resource-type", "unit_test"])],
-        cwd=settings.DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert build.returncode == 0, build.stdout[-5000:]
+    as_of = {"as_of_date": SESSION_AS_OF.isoformat(), **(dbt_vars or {})}
+    run_dbt_build(workdir, env, "--vars", json.dumps(as_of), unit_tests=unit_tests)
 
 
 OPPORTUNITY_COLUMNS = (
