@@ -68,7 +68,7 @@ def _after_no_built_parent(
                 nodes[parent] for parent in node.get("depends_on", {}).get("nodes", []) if parent in nodes
             ]
             if any(
-                parent["name"] not in left_out | kept_views
+                parent["name"] not in left_out and parent["name"] not in kept_views
                 for parent in parents
                 if parent["resource_type"] != "test"
             ):
