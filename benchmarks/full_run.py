@@ -6,7 +6,8 @@ uv run python benchmarks/full_run.py --scale 10 [--again] [--next-day]
 
 The demo is written first (timed apart: a company's runs start from its exports); the run after
 one more day first writes the demo as of the next day (not timed), as a company's next export
-would arrive. Each later run is also given as a share of the full run, with and without the demo.
+would arrive. Each later run is also given as a share of the full run, with and without the demo,
+and the figures are judged against issue 14's targets (met or NOT MET).
 """
 
 from __future__ import annotations
@@ -125,8 +126,18 @@ def slowest_models(count: int = 8) -> list[tuple[str, float]]:
     )[:count]
 
 
-def report(label: str, data_dir: Path, run: Run, launched: float) -> None:
-    """`launched`: epoch seconds when the run's command started."""
+@dataclass(frozen=True)
+class Figures:
+    """What issue 14's targets are judged on, for one run."""
+
+    seconds: float
+    peak_mib: float
+    start_up: float  # before the Dagster run started
+    checks: float  # the quality check steps
+
+
+def report(label: str, data_dir: Path, run: Run, launched: float) -> Figures:
+    """Prints the run's figures; `launched`: epoch seconds when the run's command started."""
     print(f"{label}: {run.seconds:.0f} s, peak RSS of the process tree {run.peak:,.0f} MiB, exit {run.code}")
     run_start, steps = step_times(data_dir)
     print(
@@ -147,6 +158,42 @@ def report(label: str, data_dir: Path, run: Run, launched: float) -> None:
     print("    the command's own peak (MiB) in its largest steps:")
     for key, mib in command_memory_by_step(run, steps)[:6]:
         print(f"    {key}: {mib:,.0f}")
+    return Figures(run.seconds, run.peak, run_start - launched, sum(checks))
+
+
+# Issue 14's targets: (what, the limit, the unit); a full run's time by demo scale.
+FULL_RUN_SECONDS = {10.0: 180.0, 25.0: 360.0}
+PEAK_MIB = {25.0: 3 * 1024.0, 100.0: 8 * 1024.0}
+
+
+def judged(scale: float, full: Figures, again: Figures | None, later: Figures | None) -> list[str]:
+    """One line per target that these runs measure: the target, the figure, met or not."""
+
+    def line(what: str, figure: str, met: bool) -> str:
+        return f"    {what}: {figure} -> {'met' if met else 'NOT MET'}"
+
+    lines = []
+    if scale in FULL_RUN_SECONDS:
+        limit = FULL_RUN_SECONDS[scale]
+        met = full.seconds <= limit
+        lines.append(line(f"full run <= {limit / 60:.0f} min", f"{full.seconds:.0f} s", met))
+    if scale in PEAK_MIB:
+        limit = PEAK_MIB[scale]
+        met = full.peak_mib <= limit
+        lines.append(line(f"peak <= {limit / 1024:.0f} GiB", f"{full.peak_mib:,.0f} MiB", met))
+    for name, figures in (("full run", full), ("no new data", again), ("one more day", later)):
+        if figures is not None:
+            met = figures.start_up <= 10
+            lines.append(line(f"start-up <= 10 s ({name})", f"{figures.start_up:.1f} s", met))
+    share = full.checks / full.seconds
+    lines.append(line("quality checks <= 20 % of a full run", f"{share:.0%}", share <= 0.20))
+    if again is not None:
+        share = again.seconds / full.seconds
+        lines.append(line("a run with no new data <= 15 % of a full run", f"{share:.0%}", share <= 0.15))
+    if later is not None:
+        share = later.seconds / full.seconds
+        lines.append(line("a run after one more day <= 25 % of a full run", f"{share:.0%}", share <= 0.25))
+    return lines
 
 
 def command_memory_by_step(run: Run, steps: list[tuple[str, float, float]]) -> list[tuple[str, float]]:
@@ -205,7 +252,8 @@ def main() -> None:
         env["SALESOPS_AS_OF_DATE"] = args.as_of
         launched = time.time()
         full = timed_run(data_dir, [], env)
-        report(f"scale {args.scale} full run on the exports", data_dir, full, launched)
+        full_figures = report(f"scale {args.scale} full run on the exports", data_dir, full, launched)
+        again_figures = later_figures = None
         if written:
             print(f"    with the demo written first, as `make run` does: {full.seconds + demo_seconds:.0f} s")
 
@@ -216,7 +264,7 @@ def main() -> None:
         if args.again:
             launched = time.time()
             again = timed_run(data_dir, [], env)
-            report(
+            again_figures = report(
                 f"scale {args.scale} run with no new data ({share(again.seconds)})", data_dir, again, launched
             )
         if args.next_day:
@@ -225,12 +273,14 @@ def main() -> None:
             env["SALESOPS_AS_OF_DATE"] = next_day.isoformat()
             launched = time.time()
             later = timed_run(data_dir, [], env)
-            report(
+            later_figures = report(
                 f"scale {args.scale} run after one more day of data ({share(later.seconds)})",
                 data_dir,
                 later,
                 launched,
             )
+        print(f"against issue 14's targets (scale {args.scale}; a first run after new code also parses):")
+        print("\n".join(judged(args.scale, full_figures, again_figures, later_figures)))
         print(f"load average after: {os.getloadavg()}")
     finally:
         if args.keep:
