@@ -3,11 +3,16 @@
 A BI reader opens `marts.duckdb` read-only; the run never writes to that file. It writes a new
 file next to it and renames it over the old one, so a reader sees either the old publication or
 the new one, never half of each, and keeps the old file (its open inode) until it reconnects.
+
+The new file starts as a byte copy of the last publication: a large fact published by date keeps
+the dates whose rows are the warehouse's (compared by a hash of each date's rows) and gets the
+others anew; every other table is written anew.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -44,6 +49,9 @@ def publish_duckdb(
     for leftover in serving_dir.glob(f".{final.name}.*.tmp*"):
         leftover.unlink(missing_ok=True)
     staged = final.with_name(f".{final.name}.{run_id}.tmp")
+    if final.exists():
+        shutil.copyfile(final, staged)
+    by_date = dict(store.published_by_date)
     counts: dict[str, int] = {}
     with duckdb.connect(str(staged), config=settings.duckdb_config()) as connection:
         if isinstance(warehouse, Location):
@@ -58,21 +66,95 @@ def publish_duckdb(
             "order by schema_name, table_name",
             [list(store.file_schemas)] * 2,
         ).fetchall()
+        kept = _keep_published_facts(connection, {(s, t) for s, t, _ in tables if t in by_date})
+        stale = connection.execute(
+            "select schema_name from duckdb_schemas() where database_name = current_database() "
+            "and not internal and schema_name <> 'main' and schema_name not in (select unnest(?))",
+            [list(store.file_schemas)],
+        ).fetchall()
+        for (schema,) in stale:
+            connection.execute(f'drop schema "{schema}" cascade')
         for schema in sorted({schema for schema, _, _ in tables}):
-            connection.execute(f'create schema "{schema}"')
+            connection.execute(f'create schema if not exists "{schema}"')
         for schema, table, comment in tables:
             name = f'"{schema}"."{table}"'
-            connection.execute(
-                f"create table {name} as select *, ? as {RUN_ID_COLUMN}, "
-                f"cast(? as timestamptz) as {PUBLISHED_AT_COLUMN} from warehouse.{name}",
-                [run_id, published_at],
-            )
+            if (schema, table) in kept:
+                _publish_changed_dates(connection, schema, table, by_date[table], run_id, published_at)
+            else:
+                connection.execute(
+                    f"create table {name} as select *, ? as {RUN_ID_COLUMN}, "
+                    f"cast(? as timestamptz) as {PUBLISHED_AT_COLUMN} from warehouse.{name}",
+                    [run_id, published_at],
+                )
             _copy_descriptions(connection, schema, table, comment)
             counts[f"{schema}.{table}"] = connection.execute(f"select count(*) from {name}").fetchone()[0]
         connection.execute("detach warehouse")
         connection.execute("checkpoint")
     os.replace(staged, final)
     return counts
+
+
+def _keep_published_facts(
+    connection: duckdb.DuckDBPyConnection, facts: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """Drops everything the copied publication holds but the large facts whose columns are still
+    the warehouse's (then the publication's two): those are kept, to be brought up to date by date."""
+    published = connection.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+    ).fetchall()
+    kept = {(schema, table) for schema, table in published if (schema, table) in facts}
+    for schema, table in kept.copy():
+        columns = _columns(connection, "current_database()", schema, table)
+        publication = [name for name, _ in columns[-2:]] == [RUN_ID_COLUMN, PUBLISHED_AT_COLUMN]
+        if not publication or columns[:-2] != _columns(connection, "'warehouse'", schema, table):
+            kept.discard((schema, table))
+    for schema, table in published:
+        if (schema, table) not in kept:
+            connection.execute(f'drop table "{schema}"."{table}"')
+    return kept
+
+
+def _columns(
+    connection: duckdb.DuckDBPyConnection, database: str, schema: str, table: str
+) -> list[tuple[str, str]]:
+    """(name, type) of each column, in order; `database` an SQL expression."""
+    return connection.execute(
+        f"select column_name, data_type from duckdb_columns() where database_name = {database} "
+        "and schema_name = ? and table_name = ? order by column_index",
+        [schema, table],
+    ).fetchall()
+
+
+def _publish_changed_dates(
+    connection: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    date_column: str,
+    run_id: str,
+    published_at: datetime,
+) -> None:
+    """Replaces the rows of each date whose rows (count and an order-independent hash of every
+    column) differ between the publication and the warehouse, and of dates only one side has."""
+    name = f'"{schema}"."{table}"'
+    columns = ", ".join(f'"{column}"' for column, _ in _columns(connection, "'warehouse'", schema, table))
+    day = f'"{date_column}"'
+    connection.execute(
+        "create or replace temp table changed_dates as "
+        f"with published as (select {day} as day, count(*) as n, sum(hash({columns})) as h "
+        f"from {name} group by all), "
+        f"current_rows as (select {day} as day, count(*) as n, sum(hash({columns})) as h "
+        f"from warehouse.{name} group by all) "
+        "select coalesce(current_rows.day, published.day) as day "
+        "from current_rows full join published on current_rows.day is not distinct from published.day "
+        "where current_rows.n is distinct from published.n or current_rows.h is distinct from published.h"
+    )
+    changed = f"exists (select 1 from changed_dates where changed_dates.day is not distinct from {day})"
+    connection.execute(f"delete from {name} where {changed}")
+    connection.execute(
+        f"insert into {name} select *, ?, cast(? as timestamptz) from warehouse.{name} where {changed}",
+        [run_id, published_at],
+    )
+    connection.execute("drop table changed_dates")
 
 
 def _copy_descriptions(

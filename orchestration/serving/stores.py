@@ -10,8 +10,9 @@ from dataclasses import dataclass
 RUN_ID_COLUMN = "_run_id"
 PUBLISHED_AT_COLUMN = "_published_at"
 PUBLICATION_COLUMN_DESCRIPTIONS = {
-    RUN_ID_COLUMN: "The Dagster run that published this table.",
-    PUBLISHED_AT_COLUMN: "When this table was published (UTC).",
+    RUN_ID_COLUMN: "The Dagster run that published this row (a large fact published by date keeps the "
+    "rows of a date whose rows did not change from the run that last published them).",
+    PUBLISHED_AT_COLUMN: "When this row was published (UTC).",
 }
 
 
@@ -41,6 +42,10 @@ class ServingStore:
     # Its DuckDB file in the serving folder, named apart from its schemas: DuckDB names a file's
     # catalog after it, and a schema of the same name makes `compensation.<table>` ambiguous.
     file_name: str = ""
+    # Large facts that grow by date, and their date column: the DuckDB file copies only the dates
+    # whose rows differ from its last publication (a daily run rewrites the last week of them),
+    # not the whole history again.
+    published_by_date: tuple[tuple[str, str], ...] = ()
 
     @property
     def file_schemas(self) -> tuple[str, ...]:
@@ -77,6 +82,10 @@ MARTS = ServingStore(
         KeyTotal("open_deals", "fct_opportunities", "sum(case when is_open then 1 else 0 end)"),
     ),
     file_name="marts.duckdb",
+    published_by_date=(
+        ("fct_pipeline_snapshots", "snapshot_date"),
+        ("fct_pipeline_movement_bridge", "period_end"),
+    ),
 )
 COMPENSATION = ServingStore(
     "compensation",
