@@ -100,3 +100,11 @@ def test_a_fact_whose_columns_changed_or_a_table_gone_is_published_anew(
         assert rows(published, FACT, "snapshot_date, opportunity_id, amount, stage_name") == expected
         assert all(ids == {"run-2"} for ids in run_ids_by_date(published).values())
         assert published.execute("select table_name from duckdb_tables()").fetchall() == [("fct_snapshots",)]
+
+
+def test_a_damaged_publication_is_replaced_by_a_whole_one(warehouse: Path, tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    serving.mkdir()
+    (serving / STORE.file_name).write_bytes(b"not a DuckDB file")
+    with publish(warehouse, serving, "run-1") as published, duckdb.connect(str(warehouse)) as source:
+        assert rows(published, FACT, "snapshot_date, opportunity_id, amount") == rows(source, FACT)

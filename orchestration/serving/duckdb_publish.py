@@ -49,8 +49,7 @@ def publish_duckdb(
     for leftover in serving_dir.glob(f".{final.name}.*.tmp*"):
         leftover.unlink(missing_ok=True)
     staged = final.with_name(f".{final.name}.{run_id}.tmp")
-    if final.exists():
-        shutil.copyfile(final, staged)
+    _start_from(final, staged)
     by_date = dict(store.published_by_date)
     counts: dict[str, int] = {}
     with duckdb.connect(str(staged), config=settings.duckdb_config()) as connection:
@@ -92,6 +91,20 @@ def publish_duckdb(
         connection.execute("checkpoint")
     os.replace(staged, final)
     return counts
+
+
+def _start_from(publication: Path, staged: Path) -> None:
+    """The staged file as a byte copy of the last publication, when there is one DuckDB opens;
+    otherwise (none yet, or a file damaged outside the project) the new file starts empty."""
+    if not publication.exists():
+        return
+    shutil.copyfile(publication, staged)
+    try:
+        with duckdb.connect(str(staged)) as connection:
+            connection.execute("select count(*) from duckdb_tables()").fetchone()
+    except duckdb.Error:
+        staged.unlink()
+        staged.with_name(f"{staged.name}.wal").unlink(missing_ok=True)
 
 
 def _keep_published_facts(
