@@ -83,7 +83,7 @@ def test_published_tables_carry_the_run_and_roles_read_only_their_share(database
         "col_description('serving_pipeline.fct_opportunities'::regclass, 3)",
     )
     assert described == [
-        ("One row per deal.", "Amount in the deal's currency.", "The Dagster run that published this table.")
+        ("One row per deal.", "Amount in the deal's currency.", "The Dagster run that published this row.")
     ]
     # A second publication re-applies the grants on the new tables.
     publish_postgres(database, MARTS, "run-2", published_at)

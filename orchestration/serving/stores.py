@@ -10,8 +10,8 @@ from dataclasses import dataclass
 RUN_ID_COLUMN = "_run_id"
 PUBLISHED_AT_COLUMN = "_published_at"
 PUBLICATION_COLUMN_DESCRIPTIONS = {
-    RUN_ID_COLUMN: "The Dagster run that published this row (a large fact published by date keeps the "
-    "rows of a date whose rows did not change from the run that last published them).",
+    # A large fact published by date keeps the rows of an unchanged date from an earlier run.
+    RUN_ID_COLUMN: "The Dagster run that published this row.",
     PUBLISHED_AT_COLUMN: "When this row was published (UTC).",
 }
 
