@@ -161,7 +161,7 @@ def report(label: str, data_dir: Path, run: Run, launched: float) -> Figures:
     return Figures(run.seconds, run.peak, run_start - launched, sum(checks))
 
 
-# Issue 14's targets: (what, the limit, the unit); a full run's time by demo scale.
+# Issue 14's targets that depend on the demo scale: a full run's seconds, the peak's MiB.
 FULL_RUN_SECONDS = {10.0: 180.0, 25.0: 360.0}
 PEAK_MIB = {25.0: 3 * 1024.0, 100.0: 8 * 1024.0}
 

@@ -65,14 +65,8 @@ def publish_duckdb(
             "order by schema_name, table_name",
             [list(store.file_schemas)] * 2,
         ).fetchall()
-        kept = _keep_published_facts(connection, {(s, t) for s, t, _ in tables if t in by_date})
-        stale = connection.execute(
-            "select schema_name from duckdb_schemas() where database_name = current_database() "
-            "and not internal and schema_name <> 'main' and schema_name not in (select unnest(?))",
-            [list(store.file_schemas)],
-        ).fetchall()
-        for (schema,) in stale:
-            connection.execute(f'drop schema "{schema}" cascade')
+        facts = {(schema, table) for schema, table, _ in tables if table in by_date}
+        kept = _keep_published_facts(connection, facts, store.file_schemas)
         for schema in sorted({schema for schema, _, _ in tables}):
             connection.execute(f'create schema if not exists "{schema}"')
         for schema, table, comment in tables:
@@ -80,11 +74,7 @@ def publish_duckdb(
             if (schema, table) in kept:
                 _publish_changed_dates(connection, schema, table, by_date[table], run_id, published_at)
             else:
-                connection.execute(
-                    f"create table {name} as select *, ? as {RUN_ID_COLUMN}, "
-                    f"cast(? as timestamptz) as {PUBLISHED_AT_COLUMN} from warehouse.{name}",
-                    [run_id, published_at],
-                )
+                connection.execute(f"create table {name} as {_published_rows(name)}", [run_id, published_at])
             _copy_descriptions(connection, schema, table, comment)
             counts[f"{schema}.{table}"] = connection.execute(f"select count(*) from {name}").fetchone()[0]
         connection.execute("detach warehouse")
@@ -108,23 +98,38 @@ def _start_from(publication: Path, staged: Path) -> None:
 
 
 def _keep_published_facts(
-    connection: duckdb.DuckDBPyConnection, facts: set[tuple[str, str]]
+    connection: duckdb.DuckDBPyConnection, facts: set[tuple[str, str]], schemas: tuple[str, ...]
 ) -> set[tuple[str, str]]:
-    """Drops everything the copied publication holds but the large facts whose columns are still
-    the warehouse's (then the publication's two): those are kept, to be brought up to date by date."""
+    """Drops everything the copied publication holds (tables, and schemas the store no longer
+    has) but the large facts whose columns are still the warehouse's (then the publication's
+    two): those are kept, to be brought up to date by date."""
     published = connection.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
     ).fetchall()
-    kept = {(schema, table) for schema, table in published if (schema, table) in facts}
-    for schema, table in kept.copy():
-        columns = _columns(connection, "current_database()", schema, table)
-        publication = [name for name, _ in columns[-2:]] == [RUN_ID_COLUMN, PUBLISHED_AT_COLUMN]
-        if not publication or columns[:-2] != _columns(connection, "'warehouse'", schema, table):
-            kept.discard((schema, table))
+    kept = {
+        (schema, table)
+        for schema, table in published
+        if (schema, table) in facts and _columns_still_current(connection, schema, table)
+    }
     for schema, table in published:
         if (schema, table) not in kept:
             connection.execute(f'drop table "{schema}"."{table}"')
+    stale = connection.execute(
+        "select schema_name from duckdb_schemas() where database_name = current_database() "
+        "and not internal and schema_name <> 'main' and schema_name not in (select unnest(?))",
+        [list(schemas)],
+    ).fetchall()
+    for (schema,) in stale:
+        connection.execute(f'drop schema "{schema}" cascade')
     return kept
+
+
+def _columns_still_current(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """The published table's columns are the warehouse's (names and types, in order), then the
+    publication's two."""
+    published = _columns(connection, "current_database()", schema, table)
+    publication = [name for name, _ in published[-2:]] == [RUN_ID_COLUMN, PUBLISHED_AT_COLUMN]
+    return publication and published[:-2] == _columns(connection, "'warehouse'", schema, table)
 
 
 def _columns(
@@ -163,11 +168,16 @@ def _publish_changed_dates(
     )
     changed = f"exists (select 1 from changed_dates where changed_dates.day is not distinct from {day})"
     connection.execute(f"delete from {name} where {changed}")
-    connection.execute(
-        f"insert into {name} select *, ?, cast(? as timestamptz) from warehouse.{name} where {changed}",
-        [run_id, published_at],
-    )
+    connection.execute(f"insert into {name} {_published_rows(name)} where {changed}", [run_id, published_at])
     connection.execute("drop table changed_dates")
+
+
+def _published_rows(name: str) -> str:
+    """The warehouse table's rows with the publication's run and time (two parameters)."""
+    return (
+        f"select *, ? as {RUN_ID_COLUMN}, cast(? as timestamptz) as {PUBLISHED_AT_COLUMN} "
+        f"from warehouse.{name}"
+    )
 
 
 def _copy_descriptions(
