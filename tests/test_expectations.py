@@ -88,6 +88,25 @@ def test_clean_data_passes_every_expectation_and_writes_data_docs(quality_dir: P
     assert len(pages) == 2 and "raw_salesforce.opportunity" in pages[0].read_text()
 
 
+def test_a_later_build_renders_only_the_new_results_and_drops_the_oldest_pages(quality_dir: Path) -> None:
+    first, second = (check(RAW_OPPORTUNITY, _raw_opportunities(), quality_dir, 3) for _ in range(2))
+    index = build_data_docs(quality_dir, keep_runs=2)
+    assert index is not None and first.data_docs_page and second.data_docs_page
+    kept_page = second.data_docs_page
+    kept_page.write_text("rendered by the first build")  # a page a whole rebuild would overwrite
+    third = check(RAW_OPPORTUNITY, _raw_opportunities(amount=[100.0, -5.0, 300.0]), quality_dir, 3)
+    assert build_data_docs(quality_dir, keep_runs=2) == index
+    assert third.data_docs_page is not None and third.data_docs_page.exists()
+    assert "raw_salesforce.opportunity" in third.data_docs_page.read_text()
+    assert kept_page.read_text() == "rendered by the first build"
+    assert not first.data_docs_page.exists()  # dropped with its result
+    links = index.read_text()
+    assert third.data_docs_page.parent.name in links and first.data_docs_page.parent.name not in links
+    # Nothing new: nothing is rendered.
+    before = index.stat().st_mtime_ns
+    assert build_data_docs(quality_dir, keep_runs=2) == index and index.stat().st_mtime_ns == before
+
+
 def test_a_blocking_failure_fails_with_counts_and_the_rows_by_key(quality_dir: Path) -> None:
     frame = _raw_opportunities(amount=[100.0, -5.0, 300.0], probability=[10, 100, 150])
     frame.loc[2, "close_date"] = None
