@@ -101,9 +101,15 @@ def _context(project_dir: Path) -> Any:
 
 
 def _checkpoint(context: Any, spec: SuiteSpec, rules: Rules) -> Any:
+    """The suite's checkpoint, its rules updated. The datasource, its asset and batch definition
+    are added once and then reused: adding the datasource again (`add_or_update_pandas`) rewrote
+    the project's YAML without its assets, and each suite then added its asset anew."""
     import great_expectations as gx
 
-    source = context.data_sources.add_or_update_pandas("warehouse")
+    try:
+        source = context.data_sources.get("warehouse")
+    except KeyError:
+        source = context.data_sources.add_pandas("warehouse")
     asset = next((a for a in source.assets if a.name == spec.name), None) or source.add_dataframe_asset(
         spec.name
     )
@@ -115,13 +121,11 @@ def _checkpoint(context: Any, spec: SuiteSpec, rules: Rules) -> Any:
     suite = context.suites.add_or_update(
         gx.ExpectationSuite(name=spec.name, expectations=[e.to_gx(severity) for e, severity in rules])
     )
-    definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
-    )
+    # The checkpoint adds or updates its validation definitions itself.
     return context.checkpoints.add_or_update(
         gx.Checkpoint(
             name=spec.name,
-            validation_definitions=[definition],
+            validation_definitions=[gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)],
             actions=[],
             result_format={
                 "result_format": "SUMMARY",
