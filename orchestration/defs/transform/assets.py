@@ -155,9 +155,9 @@ def build(context: dg.AssetExecutionContext, invocation: DbtCliInvocation) -> It
         invocation.process.wait()
         raise
     error = invocation.get_error()  # waits for dbt to exit and release the warehouse
-    manifest = dbt_project().manifest_path
-    yield from with_failing_rows(failed_tests, manifest)
-    yield from with_failing_rows(with_mart_metadata(held), manifest)
+    nodes = invocation.manifest["nodes"]
+    yield from with_failing_rows(failed_tests, nodes)
+    yield from with_failing_rows(with_mart_metadata(held), nodes)
     if error:
         raise error
 

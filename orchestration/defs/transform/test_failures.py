@@ -5,9 +5,7 @@ blocks every reader)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -26,13 +24,13 @@ def is_failed_test(event: Any) -> bool:
     )
 
 
-def with_failing_rows(events: Iterable[Any], manifest_path: Path) -> Iterator[Any]:
-    """`events`, each failed dbt test's result carrying a sample of its failing rows."""
+def with_failing_rows(events: Iterable[Any], nodes: Mapping[str, Any]) -> Iterator[Any]:
+    """`events`, each failed dbt test's result carrying a sample of its failing rows (`nodes`: the
+    manifest's, as dagster-dbt already holds them)."""
     events = list(events)
     if not any(is_failed_test(event) for event in events):
         yield from events
         return
-    nodes = json.loads(manifest_path.read_text())["nodes"]
     with warehouse.one_connection():
         for event in events:
             yield _described(event, nodes) if is_failed_test(event) else event
