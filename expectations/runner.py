@@ -184,8 +184,9 @@ def build_data_docs(quality_dir: Path, keep_runs: int = 30) -> Path | None:
     """Drop all but the newest `keep_runs` stored results of each suite with their pages, then
     render what has no page yet: each new result, its suite's page, and the index. The site is
     built whole only when it has no index (rendering every kept result on each run grew with the
-    history: 23 s a run at scale 10 once a month of daily results was kept, against 4 s this
-    way). Returns the site's index page, or None when nothing was validated yet."""
+    history: 15.8 s a run at scale 10 once a month of daily results was kept, against 3.7 s this
+    way; benchmarks/data_docs.py). Returns the site's index page, or None when nothing was
+    validated yet."""
     results = quality_dir / "gx" / "uncommitted" / "validations"
     if not results.exists():
         return None
@@ -198,6 +199,8 @@ def build_data_docs(quality_dir: Path, keep_runs: int = 30) -> Path | None:
     if index.exists() and not unrendered and not dropped:
         return index  # every check reused its result: nothing new to show
     context = _context(quality_dir)
+    # Given no resources, GX builds every page: a site without an index, or only an index to
+    # redo (fewer results kept, nothing new), is built whole.
     if not index.exists() or not unrendered:
         shutil.rmtree(site, ignore_errors=True)
         context.build_data_docs()
