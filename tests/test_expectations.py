@@ -3,6 +3,8 @@ severity, and a Data Docs page; the row-count and recency rules every suite gets
 
 from __future__ import annotations
 
+import gc
+import weakref
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -105,6 +107,20 @@ def test_a_later_build_renders_only_the_new_results_and_drops_the_oldest_pages(q
     # Nothing new: nothing is rendered.
     before = index.stat().st_mtime_ns
     assert build_data_docs(quality_dir, keep_runs=2) == index and index.stat().st_mtime_ns == before
+
+
+def test_a_validated_frame_is_let_go_once_its_suite_has_its_result(quality_dir: Path) -> None:
+    """A run validates one suite's rows after another in one process: GX's engine kept each
+    DataFrame it was given until the process ended (the raw tables' rows were still held while
+    dbt ran)."""
+    spec = replace(RAW_OPPORTUNITY, recency_column=None)  # GX gets the very frame passed
+    frames = [_raw_opportunities(), _raw_opportunities(amount=[100.0, -5.0, 300.0])]
+    watched = [weakref.ref(frame) for frame in frames]
+    outcomes = [validate(spec, frames.pop(0), run_rules(spec, 3), quality_dir, TODAY) for _ in range(2)]
+    gc.collect()
+    assert [ref() for ref in watched] == [None, None]
+    # Each suite was validated on its own rows, not a batch kept from before.
+    assert [all(o.success for o in validation.outcomes) for validation in outcomes] == [True, False]
 
 
 def test_a_blocking_failure_fails_with_counts_and_the_rows_by_key(quality_dir: Path) -> None:
