@@ -12,8 +12,9 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
+import yaml
 
-from expectations.runner import Validation, build_data_docs, run_rules, validate
+from expectations.runner import Validation, build_data_docs, declare_batches, run_rules, validate
 from expectations.spec import SuiteSpec
 from expectations.suites.raw import RAW_SUITES
 from orchestration.defs.quality.results import to_check_results
@@ -120,6 +121,30 @@ def test_a_validated_frame_is_let_go_once_its_suite_has_its_result(quality_dir: 
     assert [ref() for ref in watched] == [None, None]
     # Each suite was validated on its own rows, not a batch kept from before.
     assert [all(o.success for o in validation.outcomes) for validation in outcomes] == [True, False]
+
+
+def test_suites_declared_together_are_written_once_and_keep_their_batches(quality_dir: Path) -> None:
+    """A run declares the batches of the suites it will validate in one write of the GX project;
+    validating a declared suite writes the project no more, and declaring more suites later
+    leaves the earlier ones' batches (which their validations refer to) as they were."""
+    other = next(s for s in RAW_SUITES if s.name == "raw_salesforce.account")
+    declare_batches(quality_dir, [RAW_OPPORTUNITY.name])
+    project = quality_dir / "gx" / "great_expectations.yml"
+    declared = project.read_text()
+    assert all(o.success for o in check(RAW_OPPORTUNITY, _raw_opportunities(), quality_dir, 3).outcomes)
+    assert project.read_text() == declared
+    batch_id = _batch_ids(project)[RAW_OPPORTUNITY.name]
+    declare_batches(quality_dir, [RAW_OPPORTUNITY.name, other.name])
+    ids = _batch_ids(project)
+    assert set(ids) == {RAW_OPPORTUNITY.name, other.name} and ids[RAW_OPPORTUNITY.name] == batch_id
+    bad = check(RAW_OPPORTUNITY, _raw_opportunities(amount=[100.0, -5.0, 300.0]), quality_dir, 3)
+    assert not all(o.success for o in bad.outcomes)
+
+
+def _batch_ids(project: Path) -> dict[str, str]:
+    """Each asset's batch definition id, as the GX project file holds it."""
+    assets = yaml.safe_load(project.read_text())["fluent_datasources"]["warehouse"]["assets"]
+    return {name: asset["batch_definitions"]["run"]["id"] for name, asset in assets.items()}
 
 
 def test_a_blocking_failure_fails_with_counts_and_the_rows_by_key(quality_dir: Path) -> None:

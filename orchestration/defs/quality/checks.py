@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from expectations.runner import is_row_count_rule, run_rules, validate
+from expectations.runner import declare_batches, is_row_count_rule, run_rules, validate
 from expectations.spec import Rules, SuiteSpec
 from expectations.suites import ALL_SUITES
 from orchestration import settings
@@ -80,6 +80,7 @@ def layer_checks(name: str, suites: list[SuiteSpec]) -> dg.AssetChecksDefinition
             # run's checking), which suites can reuse their results.
             with connections.one_connection():
                 plans = [plan_suite(context, spec, reporting_day) for spec in wanted]
+            declare_batches(settings.quality_dir(), [plan.spec.name for plan in plans if plan.reused is None])
             # Then each suite's rows through a connection of its own: closing it hands back the
             # engine's cache of what it read (one connection for every suite held 1 GiB more at
             # scale 100).
