@@ -85,6 +85,7 @@ def _run(
     from orchestration.definitions import defs
     from orchestration.defs.quality.docs import build_quality_docs
     from orchestration.defs.resources import warehouse_run_config
+    from orchestration.run_history import prune_run_history
     from orchestration.run_progress import run_warnings
     from orchestration.run_recovery import execute_job
     from orchestration.summary import format_summary
@@ -120,6 +121,9 @@ def _run(
             finally:
                 progress.finish()
         warned = run_warnings(instance, result.run_id)
+        pruned = prune_run_history(instance, defs.resolve_asset_graph(), settings.dagster_keep_runs())
+    if pruned.deleted:
+        say(pruned.describe())
     build_quality_docs()
     blocking = [
         evaluation

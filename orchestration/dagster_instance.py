@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -104,6 +105,20 @@ class ReusedEngineSqliteEventLogStorage(SqliteEventLogStorage):
                     yield conn
                 if shard != INDEX_SHARD_NAME:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def delete_events(self, run_id: str) -> None:
+        """Dagster's deletes the run's rows and leaves its file, as large as before (SQLite does
+        not shrink a file it deletes from): the file goes too. (Its rows in the index free pages
+        that later runs fill.)"""
+        super().delete_events(run_id)
+        with self._db_lock:
+            engine = self._engines.pop(run_id, None)
+            if engine is not None:
+                engine.dispose()
+            self._initialized_dbs.discard(run_id)
+            path = Path(self.path_for_shard(run_id))
+            for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                file.unlink(missing_ok=True)
 
     def dispose(self) -> None:
         with self._db_lock:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.defs.automation import alerts, schedules
+from orchestration.defs.automation import alerts, history, schedules
 from orchestration.defs.automation.freshness import freshness_defs
 from orchestration.defs.compensation import jobs as compensation_jobs
 from orchestration.defs.ingestion import assets as ingestion_assets
@@ -28,6 +28,7 @@ def build_definitions() -> dg.Definitions:
                 alerts.alert_on_failed_checks,
                 docs.data_docs_after_success,
                 docs.data_docs_after_failure,
+                history.history_pruned_after_success,
             ],
         ),
         freshness_defs(published),

@@ -159,6 +159,12 @@ def dbt_keep_runs() -> int:
     return int(os.environ.get("SALESOPS_DBT_KEEP_RUNS", "10"))
 
 
+def dagster_keep_runs() -> int:
+    """How many finished runs Dagster's history keeps, besides those holding an asset's newest
+    materialization or a check's newest executions (0: every run)."""
+    return int(os.environ.get("SALESOPS_DAGSTER_KEEP_RUNS", "60"))
+
+
 def run_logs_keep() -> int:
     """How many of the command's run logs (`$SALESOPS_DATA_DIR/logs/run_*.log`) are kept."""
     return int(os.environ.get("SALESOPS_RUN_LOGS_KEEP", "60"))

@@ -12,6 +12,8 @@ from orchestration.defs.quality.check_history import evaluation_of, is_blocking_
 ROWS_VALIDATED = "rows_validated"
 FINGERPRINT = "input_fingerprint"
 ROW_COUNT_MET = "row_count_rule_met"
+# How many of a check's newest executions are read back for its last good row count.
+EXECUTIONS_READ = 10
 
 
 def to_check_results(
@@ -73,7 +75,8 @@ def _result(
 
 def last_good_row_count(instance: dg.DagsterInstance, check_key: dg.AssetCheckKey) -> int | None:
     """Rows validated by the newest earlier execution without a blocking failure."""
-    for record in instance.event_log_storage.get_asset_check_execution_history(check_key, limit=10):
+    history = instance.event_log_storage.get_asset_check_execution_history(check_key, limit=EXECUTIONS_READ)
+    for record in history:
         evaluation = evaluation_of(record)
         if evaluation is not None and not is_blocking_failure(evaluation):
             rows = evaluation.metadata.get(ROWS_VALIDATED)
