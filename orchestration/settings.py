@@ -162,7 +162,7 @@ def dbt_keep_runs() -> int:
 def dagster_keep_runs() -> int:
     """How many finished runs Dagster's history keeps, besides those holding an asset's newest
     materialization or a check's newest executions (0: every run)."""
-    return int(os.environ.get("SALESOPS_DAGSTER_KEEP_RUNS", "60"))
+    return int(os.environ.get("SALESOPS_DAGSTER_KEEP_RUNS", "30"))
 
 
 def run_logs_keep() -> int:
