@@ -117,12 +117,15 @@ def declare_batches(quality_dir: Path, names: Iterable[str]) -> None:
     the GX project's YAML. GX writes the whole file again for every asset and batch definition it
     adds one by one, each time longer: two writes a suite, 5 s of a first run's checking at scale
     0.1. Those already declared keep their ids (their validation definitions refer to them)."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        return  # nothing to validate: Great Expectations is not even imported
     from great_expectations.datasource.fluent.pandas_datasource import PandasDatasource
 
     context = _context(quality_dir)
     source = _datasource(context)
     declared = {asset.name for asset in source.assets if asset.batch_definitions}
-    missing = [name for name in dict.fromkeys(names) if name not in declared]
+    missing = [name for name in names if name not in declared]
     if not missing:
         return
     config = json.loads(source.json())
