@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import dagster as dg
+import sqlalchemy as db
 from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
 
 from orchestration.defs.quality.results import EXECUTIONS_READ
@@ -42,7 +43,7 @@ class Pruned:
 def runs_still_read(instance: dg.DagsterInstance, asset_graph: AssetGraph) -> set[str]:
     """Ids of the runs holding what the instance is asked for later: each asset's (and each
     materialized partition's) newest materialization, each asset's newest observation, each
-    check's newest executions."""
+    check's newest executions (those the checks read back)."""
     held: set[str] = set()
     for key in asset_graph.get_all_asset_keys():
         partitions: list[str | None] = [None]
@@ -54,12 +55,20 @@ def runs_still_read(instance: dg.DagsterInstance, asset_graph: AssetGraph) -> se
             )
             for fetch in (instance.fetch_materializations, instance.fetch_observations):
                 held.update(record.run_id for record in fetch(records_filter, limit=1).records)
-    for check_key in asset_graph.asset_check_keys:
-        history = instance.event_log_storage.get_asset_check_execution_history(
-            check_key, limit=EXECUTIONS_READ
-        )
-        held.update(record.run_id for record in history)
-    return held
+    return held | _runs_of_newest_check_executions(instance)
+
+
+def _runs_of_newest_check_executions(instance: dg.DagsterInstance) -> set[str]:
+    """The runs of each check's newest `EXECUTIONS_READ` executions, in one query of Dagster's
+    table of them (a query per check through its API took 0.5 to 1 s a run for 331 checks)."""
+    executions = AssetCheckExecutionsTable
+    newest_first = db.func.row_number().over(
+        partition_by=[executions.c.asset_key, executions.c.check_name], order_by=executions.c.id.desc()
+    )
+    ranked = db.select(executions.c.run_id, newest_first.label("rank")).subquery()
+    query = db.select(ranked.c.run_id).where(ranked.c.rank <= EXECUTIONS_READ).distinct()
+    with instance.event_log_storage.index_connection() as connection:  # type: ignore[attr-defined]
+        return {run_id for (run_id,) in connection.execute(query)}
 
 
 def prune_run_history(instance: dg.DagsterInstance, asset_graph: AssetGraph, keep_runs: int) -> Pruned:
