@@ -1,7 +1,7 @@
 """Dagster's history keeps the newest runs and every older run something still reads: an asset's
 or a partition's newest materialization, a check's newest executions. The rest go, with their
 event files, check executions and compute logs. On the project's own instance (its SQLite
-storage), with toy assets run in process."""
+storage) and on PostgreSQL's, with toy assets run in process."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.storage.runs import SqliteRunStorage
+from psycopg2.extensions import parse_dsn
 
 from orchestration import settings
 from orchestration.defs.automation.history import history_pruned_after_success
 from orchestration.defs.quality.results import EXECUTIONS_READ
 from orchestration.run_history import prune_run_history
+from tests.conftest import fresh_pg_database
 
 MONTHS = dg.MonthlyPartitionsDefinition(start_date="2025-01-01")
 
@@ -43,13 +46,27 @@ def other() -> None:
 DEFS = dg.Definitions(assets=[closed_month, daily, other], asset_checks=[daily_ok])
 
 
-@pytest.fixture
-def instance(tmp_path: Path) -> Iterator[dg.DagsterInstance]:
+@pytest.fixture(params=["sqlite", "postgres"])
+def instance(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dg.DagsterInstance]:
+    """The project's instance on its default SQLite storage, and on PostgreSQL (dagster.postgres.yaml)."""
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copyfile(settings.PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        yield instance
+    if request.param == "sqlite":
+        shutil.copyfile(settings.PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            yield instance
+        return
+    dsn = request.getfixturevalue("postgres_dsn")  # skips without PostgreSQL, except in CI
+    params = parse_dsn(dsn)
+    credentials = ":".join(part for part in (params.get("user", "postgres"), params.get("password")) if part)
+    server = f"{params.get('host', '127.0.0.1')}:{params.get('port', '5432')}"
+    with fresh_pg_database(dsn, "history") as database:
+        monkeypatch.setenv("DAGSTER_PG_URL", f"postgresql+psycopg2://{credentials}@{server}/{database}")
+        shutil.copyfile(settings.PROJECT_ROOT / "dagster.postgres.yaml", home / "dagster.yaml")
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            yield instance
 
 
 def run(instance: dg.DagsterInstance, *assets: dg.AssetsDefinition, partition: str | None = None) -> str:
@@ -66,9 +83,10 @@ def test_old_runs_go_unless_they_hold_a_newest_materialization_or_check_executio
     other_first = run(instance, other)
     checked = [run(instance, daily) for _ in range(EXECUTIONS_READ + 2)]
     other_last = run(instance, other)
-    events_dir = tmp_path / "dagster_home" / "history" / "runs"
+    events_dir = tmp_path / "dagster_home" / "history" / "runs"  # SQLite's: a file per run
     logs_dir = tmp_path / "dagster_home" / "storage"
-    assert (events_dir / f"{other_first}.db").exists() and (logs_dir / other_first).exists()
+    assert (logs_dir / other_first).exists()
+    assert (events_dir / f"{other_first}.db").exists() == isinstance(instance.run_storage, SqliteRunStorage)
 
     pruned = prune_run_history(instance, DEFS.resolve_asset_graph(), keep_runs=2)
 
