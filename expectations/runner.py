@@ -115,8 +115,8 @@ def _datasource(context: Any) -> Any:
 def declare_batches(quality_dir: Path, names: Iterable[str]) -> None:
     """Gives each suite named that has none yet its asset and batch definition, in one write of
     the GX project's YAML. GX writes the whole file again for every asset and batch definition it
-    adds one by one, each time longer: two writes a suite, 5 s of a first run's checking at scale
-    0.1. Those already declared keep their ids (their validation definitions refer to them)."""
+    adds one by one, each time longer: two writes a suite, 3.2 s for the project's 60 suites.
+    Those already declared keep their ids (their validation definitions refer to them)."""
     names = list(dict.fromkeys(names))
     if not names:
         return  # nothing to validate: Great Expectations is not even imported
