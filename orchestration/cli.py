@@ -121,12 +121,12 @@ def _run(
             finally:
                 progress.finish()
         warned = run_warnings(instance, result.run_id)
+        housekeeping = ""
         try:
             pruned = prune_run_history(instance, defs.resolve_asset_graph(), settings.dagster_keep_runs())
-            if pruned.deleted:
-                say(pruned.describe())
+            housekeeping = pruned.describe() if pruned.deleted else ""
         except Exception as error:  # housekeeping: the run's outcome stands, the next run tries again
-            say(f"Dagster's history was not pruned ({type(error).__name__}: {error}); next run retries.", err)
+            housekeeping = f"Dagster's history was not pruned ({type(error).__name__}: {error})"
     build_quality_docs()
     blocking = [
         evaluation
@@ -140,6 +140,8 @@ def _run(
         if failed:
             say(f"The full_run job failed in step(s) {failed}.", err)
         say("Open the Dagster UI (make ui) for the logs and check results.", err)
+        if housekeeping:
+            say(housekeeping, err)
         return 1
     say(format_summary())
     if warned:
@@ -148,6 +150,8 @@ def _run(
             say(f"  {line}")
     say(f"Warehouse: {warehouse_description()}")
     say(f"Published for BI: {published_location()}")
+    if housekeeping:
+        say(housekeeping)
     say(f"Run {result.run_id} finished in {time.perf_counter() - started:.0f} s.")
     if log_path is not None:
         say(f"Full log: {log_path}")
