@@ -79,7 +79,7 @@ def run(instance: dg.DagsterInstance, *assets: dg.AssetsDefinition, partition: s
 def test_old_runs_go_unless_they_hold_a_newest_materialization_or_check_execution(
     instance: dg.DagsterInstance, tmp_path: Path
 ) -> None:
-    month = run(instance, closed_month, partition="2025-01-01")
+    months = [run(instance, closed_month, partition=month) for month in ("2025-01-01", "2025-02-01")]
     other_first = run(instance, other)
     checked = [run(instance, daily) for _ in range(EXECUTIONS_READ + 2)]
     other_last = run(instance, other)
@@ -90,16 +90,17 @@ def test_old_runs_go_unless_they_hold_a_newest_materialization_or_check_executio
 
     pruned = prune_run_history(instance, DEFS.resolve_asset_graph(), keep_runs=2)
 
-    # Kept: the newest two (the last check run, the last `other` run); the closed month's only
-    # run; the check's newest executions. Deleted: the first `other` run and the two oldest
+    # Kept: the newest two (the last check run, the last `other` run); each closed month's run
+    # (January's is not the asset's newest materialization, only its partition's); the check's
+    # newest executions. Deleted: the first `other` run and the two oldest
     # check runs, whose materializations and executions are superseded.
     gone = [other_first, *checked[:2]]
-    assert (pruned.deleted, pruned.held) == (3, 1 + EXECUTIONS_READ - 1)
-    assert set(instance.get_run_ids()) == {month, *checked[2:], other_last}
+    assert (pruned.deleted, pruned.held) == (3, 2 + EXECUTIONS_READ - 1)
+    assert set(instance.get_run_ids()) == {*months, *checked[2:], other_last}
     for run_id in gone:
         assert not (events_dir / f"{run_id}.db").exists() and not (logs_dir / run_id).exists()
     # What is read later is still there.
-    assert instance.get_materialized_partitions(closed_month.key) == {"2025-01-01"}
+    assert instance.get_materialized_partitions(closed_month.key) == {"2025-01-01", "2025-02-01"}
     assert instance.get_latest_materialization_event(other.key).run_id == other_last
     history = instance.event_log_storage.get_asset_check_execution_history(daily_ok.check_key, limit=100)
     assert [record.run_id for record in history] == checked[:1:-1]
