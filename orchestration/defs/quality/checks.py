@@ -6,7 +6,7 @@ of a layer (raw tables, marts) run in one step.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import dagster as dg
 
@@ -15,6 +15,15 @@ from expectations.spec import Rules, SuiteSpec
 from expectations.suites import ALL_SUITES
 from orchestration import settings
 from orchestration import warehouse as connections
+from orchestration.defs.previous_results import previous_check_results
+from orchestration.defs.quality.changed_rows import (
+    NEWEST_VERSION,
+    ROWS_READ,
+    RULES,
+    TABLE_CONTENT,
+    changed_after,
+    judges_rows_one_by_one,
+)
 from orchestration.defs.quality.results import (
     FINGERPRINT,
     last_good_row_count,
@@ -22,9 +31,13 @@ from orchestration.defs.quality.results import (
     to_check_results,
 )
 from orchestration.defs.quality.warehouse_reader import (
+    newest_version,
     read_suite_rows,
+    row_count,
+    rules_digest,
     suite_fingerprint,
     suite_query,
+    table_content,
     validated_columns,
 )
 from orchestration.defs.resources import ReportingDay, Warehouse
@@ -103,44 +116,61 @@ class SuitePlan:
     rules: Rules
     columns: list[str]
     query: str
-    fingerprint: str  # of the rows and rules it validates (the step holds the turn until it reads them)
+    digest: str  # of the query and rules (`rules_digest`)
+    content: str  # of the rows it validates (the step holds the turn until it reads them)
     reused: list[dg.AssetCheckResult] | None
+    newest: str | None = None  # a versioned table's newest version stamp
+    changed_after: str | None = None  # read only the keys with a version newer than this
+
+    @property
+    def fingerprint(self) -> str:
+        return suite_fingerprint(self.digest, self.content)
 
 
 def plan_suite(
     context: dg.AssetCheckExecutionContext, spec: SuiteSpec, reporting_day: ReportingDay
 ) -> SuitePlan:
-    """The suite's rules and query; its last results when its rows and rules are unchanged."""
+    """The suite's rules and query; its last results when its rows and rules are unchanged, or
+    which keys' rows it must read again when only some changed (`changed_rows.py`)."""
     blocking_key, warning_key = check_keys(spec)
     rules = run_rules(spec, last_good_row_count(context.instance, blocking_key))
     columns = validated_columns(spec, rules)
     query = suite_query(spec, columns)
-    fingerprint = _fingerprint(spec, rules, columns, query, reporting_day)
-    reused = reused_results(context.instance, [blocking_key, warning_key], fingerprint, rules)
-    if reused is not None:
-        context.log.info(f"{spec.name}: same rows and rules as its last validation; results reused")
-    return SuitePlan(spec, rules, columns, query, fingerprint, reused)
-
-
-def _fingerprint(
-    spec: SuiteSpec, rules: Rules, columns: list[str], query: str, reporting_day: ReportingDay
-) -> str:
     fixed_rules = [rule for rule in rules if not is_row_count_rule(rule)]
     # Only the recency rule reads the day: other suites' outcomes do not change with it.
-    day = reporting_day.day() if spec.recency_column else None
-    return suite_fingerprint(spec, query, columns, fixed_rules, day)
+    digest = rules_digest(query, fixed_rules, reporting_day.day() if spec.recency_column else None)
+    plan = SuitePlan(spec, rules, columns, query, digest, table_content(spec, columns), reused=None)
+    previous = previous_check_results(context.instance, [blocking_key, warning_key])
+    reused = reused_results(previous, plan.fingerprint, rules)
+    if reused is not None:
+        context.log.info(f"{spec.name}: same rows and rules as its last validation; results reused")
+        return replace(plan, reused=reused)
+    if not judges_rows_one_by_one(spec, rules):
+        return plan
+    since = changed_after(spec, columns, digest, previous)
+    if since is not None:
+        context.log.info(f"{spec.name}: validating the keys with a version newer than {since}")
+    return replace(plan, newest=newest_version(spec), changed_after=since)
 
 
 def validated(plan: SuitePlan, reporting_day: ReportingDay) -> Iterator[dg.AssetCheckResult]:
     """One suite validated once for both its checks (its rows are those its plan fingerprinted:
     the step holds the warehouse turn)."""
     spec = plan.spec
-    rows = read_suite_rows(spec, plan.query)
-    validation = validate(spec, rows, plan.rules, settings.quality_dir(), reporting_day.day())
+    if plan.changed_after is None:
+        rows, table_rows = read_suite_rows(spec, plan.query), None
+    else:
+        rows = read_suite_rows(spec, suite_query(spec, plan.columns, plan.changed_after))
+        table_rows = row_count(plan.query)
+    read = len(rows)
+    validation = validate(spec, rows, plan.rules, settings.quality_dir(), reporting_day.day(), table_rows)
     del rows
     release_freed_memory()
+    marks: dict[str, dg.RawMetadataValue] = {FINGERPRINT: plan.fingerprint, ROWS_READ: read}
+    if plan.newest is not None:
+        marks |= {NEWEST_VERSION: plan.newest, TABLE_CONTENT: plan.content, RULES: plan.digest}
     for result in to_check_results(validation, *check_keys(spec)):
-        yield result._replace(metadata={**(result.metadata or {}), FINGERPRINT: plan.fingerprint})
+        yield result._replace(metadata={**(result.metadata or {}), **marks})
 
 
 def expectation_checks(asset_keys: Iterable[dg.AssetKey]) -> list[dg.AssetChecksDefinition]:

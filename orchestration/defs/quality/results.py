@@ -6,7 +6,6 @@ from __future__ import annotations
 import dagster as dg
 
 from expectations.runner import ROW_COUNT_RULE, Rules, Validation, row_count_within
-from orchestration.defs.previous_results import previous_check_results
 from orchestration.defs.quality.check_history import evaluation_of, is_blocking_failure
 
 ROWS_VALIDATED = "rows_validated"
@@ -85,14 +84,14 @@ def last_good_row_count(instance: dg.DagsterInstance, check_key: dg.AssetCheckKe
 
 
 def reused_results(
-    instance: dg.DagsterInstance, check_keys: list[dg.AssetCheckKey], fingerprint: str, rules: Rules
+    previous: list[dg.AssetCheckResult], fingerprint: str, rules: Rules
 ) -> list[dg.AssetCheckResult] | None:
     """The checks' last results, when they validated exactly these rows under exactly these rules
     (see suite_fingerprint): validating again could only repeat them. The row-count rule moves
     with the last good count, so it is left out of the fingerprint and judged here on the rows
-    the last validation counted: its verdict must be the one that validation reached."""
-    previous = previous_check_results(instance, check_keys)
-    if len(previous) != len(check_keys):
+    the last validation counted: its verdict must be the one that validation reached. `previous`:
+    the newest result of each of the suite's two checks."""
+    if len(previous) != 2:
         return None
     for result in previous:
         stored = result.metadata.get(FINGERPRINT)

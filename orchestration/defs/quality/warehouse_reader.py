@@ -13,18 +13,20 @@ from expectations.spec import Rules, SuiteSpec
 from orchestration import warehouse
 
 
-def suite_query(spec: SuiteSpec, columns: list[str] | None = None) -> str:
+def suite_query(spec: SuiteSpec, columns: list[str] | None = None, changed_after: str | None = None) -> str:
     """The SQL of what a suite validates: the whole table (its newest version per key when
     versioned), or for a sliced suite the rows of its newest `slice_days` days, with `columns`
-    only when given."""
+    only when given. With `changed_after` (a version stamp), a versioned suite's newest versions
+    of only the keys that have a newer version than that (see `changed_rows.py`)."""
     table = f'"{spec.schema}"."{spec.table}"'
     if spec.version_column:
         key = ", ".join(f'"{column}"' for column in spec.key)
+        source = table if changed_after is None else _keys_changed_after(spec, changed_after)
         # rank, not row_number: two rows of one key and version (which the merge never writes)
         # both stay, so the key check catches them.
         ranked = (
             f"select *, rank() over (partition by {key} "
-            f'order by "{spec.version_column}" desc) as _version_rank from {table}'
+            f'order by "{spec.version_column}" desc) as _version_rank from {source}'
         )
         rows = f"select * from ({ranked}) as versions where _version_rank = 1"
     elif spec.slice_column:
@@ -39,6 +41,39 @@ def suite_query(spec: SuiteSpec, columns: list[str] | None = None) -> str:
     # A table-level suite (row count only) still needs one column to count.
     outputs = selected or ["1 as _row"]
     return f"select {', '.join(outputs)} from ({rows}) as suite_rows"
+
+
+def _keys_changed_after(spec: SuiteSpec, version: str) -> str:
+    """Every version of each key that has one newer than `version` (the newest is ranked among
+    all of them), and every row with a missing key part (which no key can match)."""
+    table = f'"{spec.schema}"."{spec.table}"'
+    same_key = " and ".join(f'newer."{column}" = listed."{column}"' for column in spec.key)
+    no_key = " or ".join(f'listed."{column}" is null' for column in spec.key)
+    newer = f'newer."{spec.version_column}" > {_literal(version)}'
+    return (
+        f"(select * from {table} as listed where exists (select 1 from {table} as newer "
+        f"where {newer} and {same_key}) or {no_key}) as changed"
+    )
+
+
+def _literal(value: str) -> str:
+    """A version stamp as the engine printed it, compared with the column as its own type (both
+    engines cast a string literal to the type it is compared with)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def newest_version(spec: SuiteSpec) -> str | None:
+    """The newest version stamp in a versioned table, as text; None when it is empty."""
+    column = f'"{spec.version_column}"'
+    ((newest,),) = warehouse.fetch_all(
+        f'select cast(max({column}) as varchar) from "{spec.schema}"."{spec.table}"'
+    )
+    return newest
+
+
+def row_count(query: str) -> int:
+    ((rows,),) = warehouse.fetch_all(f"select count(*) from ({query}) as counted")
+    return int(rows)
 
 
 def validated_columns(spec: SuiteSpec, rules: Rules) -> list[str]:
@@ -65,28 +100,32 @@ def read_suite_rows(spec: SuiteSpec, query: str) -> pd.DataFrame:
     return warehouse.read_frame(query).drop(columns="_version_rank", errors="ignore")
 
 
-def suite_fingerprint(
-    spec: SuiteSpec,
-    query: str,
-    columns: list[str],
-    rules: Rules,
-    today: date | None,
-) -> str:
-    """What a validation's outcome depends on: the validated columns of every row of the table
-    (all versions: the newest per key, or the newest days, follow from them), the query, the
-    rules with their parameters and the day (for a recency rule). Equal fingerprints give equal
-    results, so a check can reuse its last one. Hashed in the engine, one plain scan per table,
-    no window."""
+def rules_digest(query: str, rules: Rules, today: date | None) -> str:
+    """What a validation's outcome depends on besides the rows: the query, the rules with their
+    parameters and the day (for a recency rule)."""
     rule_text = json.dumps(
         [(e.expectation_type, e.kwargs, severity) for e, severity in rules],
         default=str,
         sort_keys=True,
     )
-    digest = hashlib.sha256(f"{query}\0{rule_text}\0{today}".encode())
+    return hashlib.sha256(f"{query}\0{rule_text}\0{today}".encode()).hexdigest()
+
+
+def table_content(spec: SuiteSpec, columns: list[str], through: str | None = None) -> str:
+    """The validated columns of every row of the table (all versions: the newest per key, or the
+    newest days, follow from them), hashed in the engine: one plain scan, no window. With
+    `through`, of the rows whose version is that one or older (or missing)."""
     ordering = [column for column in (spec.version_column, spec.slice_column) if column]
     read = list(dict.fromkeys([*columns, *ordering]))
     selected = ", ".join(f'"{column}"' for column in read) or "1"
-    digest.update(
-        warehouse.content_fingerprint(f'select {selected} from "{spec.schema}"."{spec.table}"').encode()
-    )
-    return digest.hexdigest()
+    where = ""
+    if through is not None and spec.version_column:
+        version = f'"{spec.version_column}"'
+        where = f" where {version} <= {_literal(through)} or {version} is null"
+    return warehouse.content_fingerprint(f'select {selected} from "{spec.schema}"."{spec.table}"{where}')
+
+
+def suite_fingerprint(digest: str, content: str) -> str:
+    """Of a suite's rules (`rules_digest`) and rows (`table_content`): equal fingerprints give
+    equal results, so a check can reuse its last one."""
+    return hashlib.sha256(f"{digest}\0{content}".encode()).hexdigest()

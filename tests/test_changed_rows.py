@@ -1,0 +1,117 @@
+"""A raw table's suite reads again only the keys with a new version once its last validation
+passed; a failure, or a late row older than what it read, brings back a full validation. The
+real check step (`layer_checks`) on a DuckDB file and a Dagster instance, run after each load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from expectations.suites.raw import RAW_SUITES
+from orchestration.defs.quality.changed_rows import ROWS_READ
+from orchestration.defs.quality.checks import layer_checks
+from orchestration.defs.quality.results import ROWS_VALIDATED
+from orchestration.defs.resources import ReportingDay, Warehouse
+
+SUITE = next(spec for spec in RAW_SUITES if spec.name == "raw_salesforce.opportunity")
+KEY = dg.AssetKey(["raw_salesforce", "opportunity"])
+RunChecks = Callable[[], dict[str, dg.AssetCheckEvaluation]]
+COLUMNS = (
+    "id, account_id, owner_id, stage_name, close_date, currency_iso_code, amount, probability, type, "
+    "system_modstamp"
+)
+
+
+def row(key: str, modstamp: str, amount: float | None = 100.0, probability: int = 10) -> str:
+    amount_sql = "null" if amount is None else str(amount)
+    return (
+        f"('{key}', '001A', '005A', 'Prospecting', date '2026-07-31', 'USD', {amount_sql}, {probability}, "
+        f"'New Business', timestamptz '{modstamp} 12:00:00+00')"
+    )
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw_salesforce")
+        con.execute(
+            "create table raw_salesforce.opportunity (id varchar, account_id varchar, owner_id varchar, "
+            "stage_name varchar, close_date date, currency_iso_code varchar, amount double, "
+            "probability integer, type varchar, system_modstamp timestamptz, _dlt_load_id varchar)"
+        )
+    return path
+
+
+@pytest.fixture
+def run_checks(warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RunChecks]:
+    """Runs the raw suites' step for the opportunity table; returns its two results."""
+    monkeypatch.setenv("SALESOPS_QUALITY_DIR", str(tmp_path / "quality"))
+    defs = dg.Definitions(
+        assets=[dg.AssetSpec(KEY)],
+        asset_checks=[layer_checks("raw_tables", [SUITE])],
+        jobs=[dg.define_asset_job("checks", selection=dg.AssetSelection.checks_for_assets(KEY))],
+        resources={
+            "reporting_day": ReportingDay(as_of_date="2026-07-10"),
+            "warehouse": Warehouse(target="duckdb", duckdb_path=str(warehouse)),
+        },
+    )
+    with dg.instance_for_test() as instance:
+
+        def run() -> dict[str, dg.AssetCheckEvaluation]:
+            result = defs.resolve_job_def("checks").execute_in_process(
+                instance=instance, raise_on_error=False
+            )
+            return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+        yield run
+
+
+def load(warehouse: Path, *rows: str) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"insert into raw_salesforce.opportunity ({COLUMNS}) values {', '.join(rows)}")
+
+
+def read_and_covered(results: dict[str, dg.AssetCheckEvaluation]) -> tuple[int, int]:
+    metadata = results["opportunity_expectations"].metadata
+    return metadata[ROWS_READ].value, metadata[ROWS_VALIDATED].value  # type: ignore[return-value]
+
+
+def test_only_changed_keys_are_read_again_until_a_failure_or_a_late_row(
+    warehouse: Path, run_checks: RunChecks
+) -> None:
+    load(warehouse, row("006A", "2026-06-28"), row("006B", "2026-06-29"), row("006C", "2026-06-30"))
+    first = run_checks()
+    assert first["opportunity_expectations"].passed and first["opportunity_warnings"].passed
+    assert read_and_covered(first) == (3, 3)
+
+    # B raised, D new: only they are read; the row count covers all four records.
+    load(warehouse, row("006B", "2026-07-01", amount=250.0), row("006D", "2026-07-01"))
+    second = run_checks()
+    assert second["opportunity_expectations"].passed and second["opportunity_warnings"].passed
+    assert read_and_covered(second) == (2, 4)
+
+    # A's new version breaks a blocking rule: read alone, and caught.
+    load(warehouse, row("006A", "2026-07-02", amount=-5.0))
+    third = run_checks()
+    assert not third["opportunity_expectations"].passed
+    assert "006A" in third["opportunity_expectations"].metadata["failures"].value
+    assert read_and_covered(third) == (1, 4)
+
+    # After a failure every row is read again (here A is fixed, so all pass).
+    load(warehouse, row("006A", "2026-07-03"))
+    fourth = run_checks()
+    assert fourth["opportunity_expectations"].passed
+    assert read_and_covered(fourth) == (4, 4)
+
+    # A late record stamped before the newest version validated (a re-sent file): the rows up to
+    # that version changed, so every row is read, and its bad probability is caught.
+    load(warehouse, row("006E", "2026-06-01", probability=140))
+    fifth = run_checks()
+    assert not fifth["opportunity_expectations"].passed
+    assert "006E" in fifth["opportunity_expectations"].metadata["failures"].value
+    assert read_and_covered(fifth) == (5, 5)
