@@ -31,10 +31,9 @@ COLUMNS = (
 )
 
 
-def row(key: str, modstamp: str, amount: float | None = 100.0, probability: int = 10) -> str:
-    amount_sql = "null" if amount is None else str(amount)
+def row(key: str, modstamp: str, amount: float = 100.0, probability: int = 10) -> str:
     return (
-        f"('{key}', '001A', '005A', 'Prospecting', date '2026-07-31', 'USD', {amount_sql}, {probability}, "
+        f"('{key}', '001A', '005A', 'Prospecting', date '2026-07-31', 'USD', {amount}, {probability}, "
         f"'New Business', timestamptz '{modstamp} 12:00:00+00')"
     )
 
@@ -42,7 +41,7 @@ def row(key: str, modstamp: str, amount: float | None = 100.0, probability: int 
 TABLE = (
     "create table raw_salesforce.opportunity (id varchar, account_id varchar, owner_id varchar, "
     "stage_name varchar, close_date date, currency_iso_code varchar, amount double precision, "
-    "probability integer, type varchar, system_modstamp timestamptz, _dlt_load_id varchar)"
+    "probability integer, type varchar, system_modstamp timestamptz)"
 )
 
 
