@@ -149,8 +149,9 @@ def report(label: str, data_dir: Path, run: Run, launched: float) -> Figures:
         f"{name} {mib:,.0f}" for name, mib in sorted(run.peak_by_process.items(), key=lambda i: -i[1])
     )
     print(f"    peak at {run.peak_at:.0f} s, during {at_peak or ['no step']}; MiB by process: {held}")
-    checks = [seconds for key, _, seconds in steps if key.endswith(("_expectations", "_suite"))]
-    print(f"    {len(checks)} quality check steps: {sum(checks):.1f} s")
+    checks = [(key, seconds) for key, _, seconds in steps if key.endswith(("_expectations", "_suite"))]
+    each = ", ".join(f"{key} {seconds:.1f} s" for key, seconds in checks)
+    print(f"    {len(checks)} quality check steps: {sum(s for _, s in checks):.1f} s ({each})")
     for key, _, seconds in [s for s in steps if not s[0].endswith(("_expectations", "_suite"))][:6]:
         print(f"    step {key}: {seconds:.1f} s")
     for model, duration in slowest_models():
@@ -158,7 +159,7 @@ def report(label: str, data_dir: Path, run: Run, launched: float) -> Figures:
     print("    the command's own peak (MiB) in its largest steps:")
     for key, mib in command_memory_by_step(run, steps)[:6]:
         print(f"    {key}: {mib:,.0f}")
-    return Figures(run.seconds, run.peak, run_start - launched, sum(checks))
+    return Figures(run.seconds, run.peak, run_start - launched, sum(s for _, s in checks))
 
 
 # Issue 14's targets that depend on the demo scale: a full run's seconds, the peak's MiB.
