@@ -160,8 +160,9 @@ def validated(plan: SuitePlan, reporting_day: ReportingDay) -> Iterator[dg.Asset
     if plan.changed_after is None:
         rows, table_rows = read_suite_rows(spec, plan.query), None
     else:
-        rows = read_suite_rows(spec, suite_query(spec, plan.columns, plan.changed_after))
-        table_rows = row_count(plan.query)
+        with connections.one_connection():  # opening the file again would cost more than counting
+            rows = read_suite_rows(spec, suite_query(spec, plan.columns, plan.changed_after))
+            table_rows = row_count(plan.query)
     read = len(rows)
     validation = validate(spec, rows, plan.rules, settings.quality_dir(), reporting_day.day(), table_rows)
     del rows
