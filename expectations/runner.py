@@ -183,10 +183,12 @@ def validate(
     judged on that number, the other rules by GX on the frame."""
     if spec.recency_column:
         frame = with_age_column(frame, spec.recency_column, today)
-    counted = [] if table_rows is None else [rule for rule in rules if is_row_count_rule(rule)]
+    counted = table_rows is not None  # the row-count rule is judged here, not by GX
     declare_batches(quality_dir, [spec.name])  # (nothing to write when the step declared it)
     context = _context(quality_dir)
-    checkpoint = _checkpoint(context, spec, [rule for rule in rules if rule not in counted])
+    checkpoint = _checkpoint(
+        context, spec, [rule for rule in rules if not (counted and is_row_count_rule(rule))]
+    )
     try:
         result = checkpoint.run(batch_parameters={"dataframe": frame})
     finally:
@@ -206,16 +208,18 @@ def validate(
                 sample=[] if item.success else _sample(details),
             )
         )
-    outcomes += [_row_count_outcome(expectation, severity, table_rows) for expectation, severity in counted]
+    rows = len(frame) if table_rows is None else table_rows
+    if counted:
+        outcomes += [_row_count_outcome(rule, rows) for rule in rules if is_row_count_rule(rule)]
     *folders, batch = identifier.to_tuple()
     page = _site(quality_dir) / "validations"
-    rows = len(frame) if table_rows is None else table_rows
     return Validation(outcomes, rows, page.joinpath(*folders, f"{batch}.html"))
 
 
-def _row_count_outcome(expectation: Any, severity: str, rows: int | None) -> ExpectationOutcome:
+def _row_count_outcome(rule: tuple[Any, str], rows: int) -> ExpectationOutcome:
     """The row-count rule judged on a table's count, as GX would report it."""
-    success = row_count_within([(expectation, severity)], rows or 0)
+    severity = rule[1]
+    success = row_count_within([rule], rows)
     sample = [] if success else [f"observed {rows}"]
     return ExpectationOutcome(ROW_COUNT_RULE, None, severity, success, 0 if success else 1, sample)
 

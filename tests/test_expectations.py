@@ -186,6 +186,19 @@ def test_warnings_fail_with_warn_severity_only(quality_dir: Path) -> None:
     assert "expect_table_row_count_to_be_between(table)" in (warnings.description or "")
 
 
+def test_a_part_of_a_table_is_counted_as_the_whole_table(quality_dir: Path) -> None:
+    """The changed keys' rows of a table of 1,000 records: the row-count rule (last good run 1,000:
+    500 to 2,100 allowed) is judged on 1,000, not on the 3 rows read; on 3 records it warns."""
+    rules = run_rules(RAW_OPPORTUNITY, 1000)
+    part = validate(RAW_OPPORTUNITY, _raw_opportunities(), rules, quality_dir, TODAY, table_rows=1000)
+    assert all(o.success for o in part.outcomes) and part.rows == 1000
+    assert "expect_table_row_count_to_be_between" in {o.expectation for o in part.outcomes}
+    few = validate(RAW_OPPORTUNITY, _raw_opportunities(), rules, quality_dir, TODAY, table_rows=3)
+    assert [(o.expectation, o.severity, o.sample) for o in few.outcomes if not o.success] == [
+        ("expect_table_row_count_to_be_between", "warning", ["observed 3"])
+    ]
+
+
 def test_snapshots_that_stop_before_the_reporting_day_warn(quality_dir: Path) -> None:
     """The marts' recency is GX's (the raw feeds' is dbt's source freshness): the newest daily
     snapshot must be within 3 days of the reporting day."""
