@@ -1,3 +1,5 @@
+-- A table: a model and its own test read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- Each deal open on a forecast day (the day's pipeline snapshot), with the bands its chance is
 -- looked up by - its team's segment, its stage, whether it is due by the quarter's end (a deal due later is sometimes
 -- pulled in and won), days left in the quarter (0, 1-14, 15-30, 31-60, 61+) and age (0-30, 31-90, 91+

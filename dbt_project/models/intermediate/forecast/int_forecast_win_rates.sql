@@ -1,3 +1,5 @@
+-- A table: a model and its own test read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- For each quarter, each open deal's chance to be won by the quarter's end, learnt only from the
 -- quarters that ended before it began (no leakage): among their deals open on a forecast day in
 -- the same segment, stage, due or not by the quarter's end, days-left band and age band, the share

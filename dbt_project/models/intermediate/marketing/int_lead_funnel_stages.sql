@@ -1,3 +1,5 @@
+-- A table: a model and its own test read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- Each lead with the day it reached each funnel stage (var lead_funnel_stages maps the CRM's lead
 -- statuses to lead, mql, sql and converted): the first day it took a status of that stage or a
 -- later one, so a lead that skipped a status still reached the stages before it. A lead

@@ -1,3 +1,5 @@
+-- A table: a model and its own test read it, and each would compute a view of it again.
+{{ config(materialized='table') }}
 -- When each opportunity entered the stage it is in now (the start of its last run of that stage).
 with
 

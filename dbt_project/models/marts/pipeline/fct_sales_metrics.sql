@@ -52,8 +52,10 @@ opportunities as (
     where not is_open
 ),
 
+-- Only the days a period is measured on: the table holds every day.
 snapshots as (
     select * from {{ ref('fct_pipeline_snapshots') }}
+    where snapshot_date in (select periods.measured_on from periods)
 ),
 
 attainment as (
@@ -130,7 +132,8 @@ closed_by_manager as (
     from opportunities
     inner join manager_chains
         on opportunities.owner_id = manager_chains.user_id
-        and opportunities.close_date between manager_chains.month_start and manager_chains.month_end
+        -- The chains are per calendar month: an equality join, not a range.
+        and {{ period_start('month', 'opportunities.close_date') }} = manager_chains.month_start
 ),
 
 measured_by_manager as (
@@ -140,8 +143,7 @@ measured_by_manager as (
     from snapshots
     inner join manager_chains
         on snapshots.owner_id = manager_chains.user_id
-        and snapshots.snapshot_date between manager_chains.month_start and manager_chains.month_end
-    where snapshots.snapshot_date in (select periods.measured_on from periods)
+        and {{ period_start('month', 'snapshots.snapshot_date') }} = manager_chains.month_start
 ),
 
 {% set levels = [
@@ -224,7 +226,7 @@ slippage as (
         and movement.period_start = periods.period_start
     inner join manager_chains
         on movement.rep_id = manager_chains.user_id
-        and periods.measured_on between manager_chains.month_start and manager_chains.month_end
+        and {{ period_start('month', 'periods.measured_on') }} = manager_chains.month_start
     where movement.period_grain in ('month', 'quarter', 'year')
         and movement.pipeline_scope = 'closing_in_period'
     group by movement.period_grain, movement.period_start, manager_chains.manager_id
