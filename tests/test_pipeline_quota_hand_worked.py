@@ -299,8 +299,9 @@ INCREMENTAL_STEP = "2025-05-31"  # the facts are built to here, then incremental
 def incremental_facts(
     marts: duckdb.DuckDBPyConnection, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, dict[str, str]]:
-    """The module's warehouse with the daily snapshots and the movement bridge built up to
-    INCREMENTAL_STEP and then incrementally to the as-of date: (its folder, dbt's environment)."""
+    """The module's warehouse with the daily snapshots, the movement bridge and the waterfall
+    built up to INCREMENTAL_STEP and then incrementally to the as-of date: (its folder, dbt's
+    environment)."""
     (source,) = marts.execute(
         "select path from duckdb_databases() where database_name = current_database()"
     ).fetchone()
@@ -308,7 +309,7 @@ def incremental_facts(
     shutil.copyfile(source, workdir / "warehouse.duckdb")
     env = {"SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"), "SALESOPS_CRM_SOURCE": "files"}
     only_models = (
-        "--select", "+fct_pipeline_snapshots", "+fct_pipeline_movement_bridge",
+        "--select", "+fct_pipeline_snapshots", "+fct_pipeline_movement_bridge", "fct_pipeline_movement",
         "--exclude-resource-type", "test", "unit_test",
     )  # fmt: skip
     dbt_build(workdir, env, *only_models, "--full-refresh", "--vars", f"{{as_of_date: '{INCREMENTAL_STEP}'}}")
@@ -316,10 +317,11 @@ def incremental_facts(
         assert con.execute("select max(snapshot_date) from pipeline.fct_pipeline_snapshots").fetchone() == (
             date.fromisoformat(INCREMENTAL_STEP),
         )
-        # The bridge then measured May up to the 31st and no later period.
-        assert con.execute(
-            "select max(period_start) from pipeline.fct_pipeline_movement_bridge"
-        ).fetchone() <= (date.fromisoformat(INCREMENTAL_STEP),)
+        # The bridge and the waterfall then measured May up to the 31st and no later period.
+        for fact in ("fct_pipeline_movement_bridge", "fct_pipeline_movement"):
+            assert con.execute(f"select max(period_start) from pipeline.{fact}").fetchone() <= (
+                date.fromisoformat(INCREMENTAL_STEP),
+            )
     dbt_build(workdir, env, *only_models, "--vars", f"{{as_of_date: '{AS_OF}'}}")
     return workdir, env
 
@@ -327,20 +329,22 @@ def incremental_facts(
 def test_incremental_facts_built_in_two_steps_equal_a_full_refresh(
     marts: duckdb.DuckDBPyConnection, incremental_facts: tuple[Path, dict[str, str]]
 ) -> None:
-    """The daily snapshots and the movement bridge built up to 2025-05-31 and then incrementally
-    to the as-of date hold the same rows as the module's full build to the as-of date (the tiny
-    company sends no late data)."""
+    """The daily snapshots, the movement bridge and the waterfall built up to 2025-05-31 and then
+    incrementally to the as-of date hold the same rows as the module's full build to the as-of
+    date (the tiny company sends no late data)."""
     workdir, _ = incremental_facts
     facts = {
         "fct_pipeline_snapshots": "snapshot_date, opportunity_id",
         "fct_pipeline_movement_bridge": "period_grain, period_start, pipeline_scope, rep_id, "
         "opportunity_id, movement_bucket",
+        "fct_pipeline_movement": "period_grain, period_start, pipeline_scope, rep_id",
     }
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         for table, order in facts.items():
             query = f"select * from pipeline.{table} order by {order}"
             incremental, full = con.execute(query).fetchall(), marts.execute(query).fetchall()
-            assert len(full) > 100 and incremental == full, table
+            # The tiny company's waterfall has 98 rows; the other facts several hundred.
+            assert len(full) > 50 and incremental == full, table
 
 
 def test_an_incremental_builds_tests_read_the_days_it_rebuilt(

@@ -1,14 +1,23 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_pipeline_movement'}}}) }}  -- shown in Dagster as a check on fct_pipeline_movement
 -- Every bucket of the waterfall is the sum of its bridge rows (outflows shown positive), for
 -- every rep, period and scope: BI can drill from a bar to its deals and get the same total.
+-- An incremental build's test reads the periods it rebuilt (macros/rebuilt_since.sql): older
+-- periods of both facts are as the build that wrote them left them, and its test passed.
+{%- set since = rebuilt_since('movement_lookback_days') %}
 with
 
 movement as (
     select * from {{ ref('fct_pipeline_movement') }}
+    {%- if since is not none %}
+    where period_end >= {{ since }}
+    {%- endif %}
 ),
 
 bridge as (
     select * from {{ ref('fct_pipeline_movement_bridge') }}
+    {%- if since is not none %}
+    where period_end >= {{ since }}
+    {%- endif %}
 ),
 
 {% set inflows = ['created', 'reopened', 'pulled_in', 'transferred_in', 'increased'] %}

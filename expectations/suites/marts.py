@@ -113,7 +113,15 @@ MART_SUITES: tuple[SuiteSpec, ...] = (
         slice_column="period_start",
         slice_days=400,
     ),
-    SuiteSpec("pipeline", "fct_pipeline_movement", MOVEMENT_KEY, _movement()),
+    # Incremental like its bridge: the periods a run can rebuild.
+    SuiteSpec(
+        "pipeline",
+        "fct_pipeline_movement",
+        MOVEMENT_KEY,
+        _movement(),
+        slice_column="period_start",
+        slice_days=400,
+    ),
     SuiteSpec(
         "pipeline",
         "fct_pipeline_funnel",

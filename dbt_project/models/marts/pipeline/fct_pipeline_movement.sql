@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=partition_replacement_strategy('append'),
+        partition_by=replaced_partitions(['period_end']),
+        on_schema_change='fail',
+        pre_hook="{{ delete_periods_to_rebuild(this, var('movement_lookback_days')) }}",
+    )
+}}
 -- The pipeline waterfall per period grain × period × pipeline scope × rep:
 -- open_at_start + created + reopened + pulled_in + transferred_in + increased − decreased
 -- − pushed_out − transferred_out − won − lost − removed + fx_revaluation = open_at_end, exactly.
@@ -5,6 +14,9 @@
 -- and end come from the same legs: all that moved the rep's pipeline before the period starts,
 -- and until it is measured. Each currency converts at its boundary's rate; fx_revaluation is
 -- what the rates changed. Outflows are positive amounts subtracted in the identity.
+-- Incremental like its bridge (the same periods, var('movement_lookback_days')): a run deletes
+-- the periods it recomputes and builds every period the table no longer holds; past periods stay
+-- as they are, as their bridge rows do.
 with
 
 legs as (
@@ -15,12 +27,25 @@ periods as (
     select * from {{ ref('int_calendar_periods') }}
 ),
 
+-- The periods this build writes (every period on a full build).
+built_periods as (
+    -- The alias is read by the incremental filter.
+    select * from {{ ref('int_calendar_periods') }} as calendar_periods  -- noqa: AL05
+    {% if is_incremental() %}
+    where {{ periods_to_rebuild('calendar_periods', this, var('movement_lookback_days')) }}
+    {% endif %}
+),
+
 period_fx_rates as (
     select * from {{ ref('int_pipeline_period_fx_rates') }}
 ),
 
 bridge as (
-    select * from {{ ref('fct_pipeline_movement_bridge') }}
+    select bridge_rows.*
+    from {{ ref('fct_pipeline_movement_bridge') }} as bridge_rows
+    inner join built_periods
+        on bridge_rows.period_grain = built_periods.period_grain
+        and bridge_rows.period_start = built_periods.period_start
 ),
 
 memberships as (
@@ -42,7 +67,7 @@ closing_balances as (
         sum(case when placed.changed_on < placed.period_start then placed.amount else 0 end) as start_amount,
         sum(placed.amount) as end_amount
     from placed
-    inner join periods
+    inner join built_periods as periods
         on placed.period_grain = periods.period_grain
         and placed.period_start = periods.period_start
     where placed.pipeline_scope = 'closing_in_period'
@@ -112,16 +137,20 @@ open_running as (
         and firsts.currency_code = totals.currency_code
 ),
 
+-- The running sum covers every period (it starts at the rep's first leg); the built ones are kept.
 open_balances as (
     select
-        period_grain,
-        period_start,
+        open_running.period_grain,
+        open_running.period_start,
         'all_open' as pipeline_scope,
-        rep_id,
-        currency_code,
-        start_amount,
-        end_amount
+        open_running.rep_id,
+        open_running.currency_code,
+        open_running.start_amount,
+        open_running.end_amount
     from open_running
+    inner join built_periods
+        on open_running.period_grain = built_periods.period_grain
+        and open_running.period_start = built_periods.period_start
 ),
 
 balances as (
@@ -187,7 +216,7 @@ final as (
         ) as fx_revaluation,
         cast(rep_balances.open_at_end as decimal(18, 2)) as open_at_end
     from rep_balances
-    inner join periods
+    inner join built_periods as periods
         on rep_balances.period_grain = periods.period_grain
         and rep_balances.period_start = periods.period_start
     left join rep_movements
