@@ -77,3 +77,15 @@
 {% macro spark__periods_to_rebuild(periods_alias, relation, lookback_days) -%}
     {{ periods_alias }}.period_end >= {{ recompute_periods_from(relation, lookback_days) }}
 {%- endmacro %}
+
+{#- The config of the period facts of the movement (the bridge and the waterfall built on it):
+    both rebuild the same periods, so they share one definition. -#}
+{% macro movement_period_fact_config() %}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': partition_replacement_strategy('append'),
+        'partition_by': replaced_partitions(['period_end']),
+        'on_schema_change': 'fail',
+        'pre_hook': "{{ delete_periods_to_rebuild(this, var('movement_lookback_days')) }}",
+    }) }}
+{% endmacro %}

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=partition_replacement_strategy('append'),
-        partition_by=replaced_partitions(['period_end']),
-        on_schema_change='fail',
-        pre_hook="{{ delete_periods_to_rebuild(this, var('movement_lookback_days')) }}",
-    )
-}}
+{{ config(**movement_period_fact_config()) }}
 -- The pipeline waterfall per period grain × period × pipeline scope × rep:
 -- open_at_start + created + reopened + pulled_in + transferred_in + increased − decreased
 -- − pushed_out − transferred_out − won − lost − removed + fx_revaluation = open_at_end, exactly.

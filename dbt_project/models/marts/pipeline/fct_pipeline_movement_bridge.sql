@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=partition_replacement_strategy('append'),
-        partition_by=replaced_partitions(['period_end']),
-        on_schema_change='fail',
-        pre_hook="{{ delete_periods_to_rebuild(this, var('movement_lookback_days')) }}",
-    )
-}}
+{{ config(**movement_period_fact_config()) }}
 -- Why each deal's value moved in a rep's pipeline over a period, from its dated changes
 -- (int_pipeline_legs): one row per period grain × period × pipeline scope × rep × deal ×
 -- bucket, summing the deal's legs of that bucket inside the period. A deal can move through
