@@ -39,3 +39,12 @@
     {%- set since = first - modules.datetime.timedelta(days=var(lookback_var) | int) -%}
     {{ return("cast('" ~ since.isoformat() ~ "' as date)") }}
 {%- endmacro %}
+
+{#- A singular test's filter on an incremental fact (dbt applies a `where` config to generic tests
+    only): `where <column> >= <rebuilt_since(lookback_var)>`, or nothing for the whole table. -#}
+{% macro where_rebuilt(column, lookback_var) -%}
+    {%- set since = rebuilt_since(lookback_var) -%}
+    {%- if since is not none -%}
+        where {{ column }} >= {{ since }}
+    {%- endif -%}
+{%- endmacro %}

@@ -3,21 +3,16 @@
 -- every rep, period and scope: BI can drill from a bar to its deals and get the same total.
 -- An incremental build's test reads the periods it rebuilt (macros/rebuilt_since.sql): older
 -- periods of both facts are as the build that wrote them left them, and its test passed.
-{%- set since = rebuilt_since('movement_lookback_days') %}
 with
 
 movement as (
     select * from {{ ref('fct_pipeline_movement') }}
-    {%- if since is not none %}
-    where period_end >= {{ since }}
-    {%- endif %}
+    {{ where_rebuilt('period_end', 'movement_lookback_days') }}
 ),
 
 bridge as (
     select * from {{ ref('fct_pipeline_movement_bridge') }}
-    {%- if since is not none %}
-    where period_end >= {{ since }}
-    {%- endif %}
+    {{ where_rebuilt('period_end', 'movement_lookback_days') }}
 ),
 
 {% set inflows = ['created', 'reopened', 'pulled_in', 'transferred_in', 'increased'] %}

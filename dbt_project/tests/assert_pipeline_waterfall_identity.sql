@@ -1,14 +1,11 @@
 -- Open at start plus every inflow, minus every outflow, plus FX revaluation is open at end,
 -- to the cent, for every rep and period.
 -- An incremental build's test reads the periods it rebuilt (macros/rebuilt_since.sql).
-{%- set since = rebuilt_since('movement_lookback_days') %}
 with
 
 movement as (
     select * from {{ ref('fct_pipeline_movement') }}
-    {%- if since is not none %}
-    where period_end >= {{ since }}
-    {%- endif %}
+    {{ where_rebuilt('period_end', 'movement_lookback_days') }}
 )
 
 select *
