@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,6 +104,9 @@ def test_a_reader_never_fails_nor_sees_a_mix_during_a_full_run(copied_data_dir: 
     assert tests["not_null_fct_commission_lines_opportunity_id"] is True  # reused
     assert _dbt_models_rebuilt(copied_data_dir)[1] > 0
     assert "models and tests read nothing that changed" in _latest_run_log(copied_data_dir)
+    # A build that continues the last one runs two dbt threads (a first build, the profile's one:
+    # test_unaffected_nodes).
+    assert _dbt_threads(_latest_run_log(copied_data_dir)) == "2"
     # Once more with no new data: dbt rebuilds nothing, every suite and every mart's dbt test
     # reuses its last result (staging and intermediate models keep their last build: not
     # repeated), and the serving stores are left as published (same file, same run id).
@@ -170,6 +174,13 @@ def _rename_an_account(exports: Path, day: date) -> None:
     stamp = f"{day.isoformat()}T09:00:00.000Z"
     row |= {"Name": f"{row['Name']} Renamed", "LastModifiedDate": stamp, "SystemModstamp": stamp}
     (exports / "crm" / "Account" / "renamed.csv").write_text(f"{header}\n{','.join(row.values())}\n")
+
+
+def _dbt_threads(run_log: str) -> str | None:
+    """The --threads the run's `dbt build` was given (None: none, the profile's)."""
+    (command,) = re.findall(r"Running dbt command: `([^`]*)`", run_log)
+    found = re.search(r" --threads (\d+)", command)
+    return found.group(1) if found else None
 
 
 def _latest_run_log(data_dir: Path) -> str:

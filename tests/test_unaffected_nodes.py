@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration import settings
 from orchestration.defs.transform.build_key import last_build_day
 from orchestration.defs.transform.unaffected import nodes_to_leave_out
 
@@ -162,3 +163,19 @@ def test_the_incremental_facts_tests_read_from_the_last_builds_day_only_when_it_
     # A mart rewritten since that build (by hand), or gone: its old rows were not tested as they are.
     assert last_build_day(BUILT, now | {"mart pipeline.fct_pipeline": "51:0"}) is None
     assert last_build_day(BUILT, now | {"mart pipeline.fct_pipeline": "missing"}) is None
+
+
+def test_only_a_duckdb_build_that_continues_the_last_one_picks_two_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two dbt threads for a DuckDB build that continues the last one; the profile's (one) for a
+    first build; a thread count the data engineer set, or another engine's default, always wins."""
+    monkeypatch.delenv("SALESOPS_DBT_THREADS", raising=False)
+    monkeypatch.setenv("SALESOPS_TARGET", "duckdb")
+    assert settings.dbt_threads(continues_last_build=True) == 2
+    assert settings.dbt_threads(continues_last_build=False) is None
+    monkeypatch.setenv("SALESOPS_TARGET", "postgres")
+    assert settings.dbt_threads(continues_last_build=True) is None
+    monkeypatch.setenv("SALESOPS_TARGET", "duckdb")
+    monkeypatch.setenv("SALESOPS_DBT_THREADS", "1")
+    assert settings.dbt_threads(continues_last_build=True) is None

@@ -113,7 +113,10 @@ def build_what_changed(
     stamp.unlink(missing_ok=True)
     # Marts left out first: a mart dbt builds may read one (Dagster wants dependency order).
     yield from unchanged_results(context, set(unaffected))
-    with dbt_environment(reporting_day.as_of_date, last_build_day(before, inputs)):
+    continued = last_build_day(before, inputs)
+    threads = settings.dbt_threads(continues_last_build=continued is not None)
+    arguments += ["--threads", str(threads)] if threads else []
+    with dbt_environment(reporting_day.as_of_date, continued):
         invocation = dbt.cli([*arguments, *dbt_vars()], context=context, raise_on_error=False)
     yield from build(context, invocation)
     if with_units:
