@@ -153,9 +153,9 @@ def dbt_threads(continues_last_build: bool) -> int | None:
     """dbt's threads when the run picks them (None: the profile's, `SALESOPS_DBT_THREADS` or 1
     on DuckDB). A DuckDB build that continues the last one rebuilds a few dozen mostly small
     models and runs their tests, and dbt's own per-node work is about half of it: two threads
-    overlap that with the engine's queries (measured: 36 -> 30 s at demo scale 10, 60 -> 52 s at
-    25). A first build's large tables would share one memory cap: no faster at scale 25, slower
-    at 100 (README, "What a run costs")."""
+    overlap that with the engine's queries (replayed day's builds: 36 -> 30 s at demo scale 10,
+    60 -> 52 s at 25, 225 -> 204 s at 100). A first build's large tables would share one memory
+    cap: no faster at scale 25, slower at 100 (README, "What a run costs")."""
     if os.environ.get("SALESOPS_DBT_THREADS") or warehouse_target() != "duckdb":
         return None
     return 2 if continues_last_build else None

@@ -178,7 +178,7 @@ def _rename_an_account(exports: Path, day: date) -> None:
 
 def _dbt_threads(run_log: str) -> str | None:
     """The --threads the run's `dbt build` was given (None: none, the profile's)."""
-    (command,) = re.findall(r"Running dbt command: `([^`]*)`", run_log)
+    (command,) = re.findall(r"Running dbt command: `([^`]* build [^`]*)`", run_log)
     found = re.search(r" --threads (\d+)", command)
     return found.group(1) if found else None
 
