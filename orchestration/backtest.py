@@ -8,7 +8,6 @@ two warehouses are compared over the months asked for. DuckDB warehouses only.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -17,11 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-from dagster_dbt import DbtCliResource
 
 from ingestion.plans.comp_plans import comp_plan_rows
 from orchestration import settings
-from orchestration.defs.transform.project import DBT_EXECUTABLE
+from orchestration.defs.transform.cli_resource import launched_dbt
+from orchestration.defs.transform.project import dbt_environment, dbt_vars
 from orchestration.warehouse_location import location
 
 # Newer than any real load id (a unix time), so the candidate is the version in force.
@@ -114,20 +113,21 @@ def backtest(candidate: Path, start: date, end: date) -> tuple[PlanCost, PlanCos
     """(cost under the plan in force, cost under the candidate) for commission months start..end."""
     plan_row, tiers, fx_rates, spiffs = comp_plan_rows(candidate)
     with tempfile.TemporaryDirectory(prefix="salesops_backtest_") as scratch:
-        copy = Path(scratch) / "warehouse.duckdb"
+        # Named as the warehouse is: dbt started in its folder parses as every run does (partially).
+        copy = Path(scratch) / location().duckdb_path.name
         shutil.copyfile(location().duckdb_path, copy)
         with duckdb.connect(str(copy)) as con:
             _insert_rows(con, "comp_plans", [plan_row])
             _insert_rows(con, "comp_plan_tiers", tiers)
             _insert_rows(con, "comp_plan_fx_rates", fx_rates)
             _insert_rows(con, "comp_plan_spiffs", spiffs)
-        # The same dbt as every run, pointed at the copy by its command line.
-        dbt = DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE)
-        rebuild = dbt.cli(
-            ["run", "--select", "+fct_commission_lines +int_spiff_awards",
-             "--vars", json.dumps({"warehouse_path": str(copy)})],
-            target_path=Path(scratch) / "target", raise_on_error=False,
-        )  # fmt: skip
+        # The same dbt as every run, started in the copy's folder.
+        dbt = launched_dbt()
+        with dbt_environment(settings.as_of_date_setting(), workdir=Path(scratch)):
+            rebuild = dbt.cli(
+                ["run", "--select", "+fct_commission_lines +int_spiff_awards", *dbt_vars()],
+                target_path=Path(scratch) / "target", raise_on_error=False,
+            )  # fmt: skip
         error = rebuild.get_error()
         if error is not None:
             raise RuntimeError(f"rebuilding commission with {candidate} failed: {error}")

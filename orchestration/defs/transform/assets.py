@@ -6,16 +6,12 @@ the events from the first mart on (dbt tests' results included, in their order) 
 build ends; the staging models before them show as they finish.
 """
 
-from collections.abc import Iterator, Sequence
-from functools import cached_property
+from collections.abc import Iterator
 from graphlib import TopologicalSorter
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
-from packaging import version
 
 from orchestration import settings
 from orchestration.defs.previous_results import previous_check_results, previous_metadata
@@ -28,10 +24,9 @@ from orchestration.defs.transform.build_key import (
     recorded_inputs,
     stamp_path,
 )
-from orchestration.defs.transform.invocations import prune_invocations, runs_dir
+from orchestration.defs.transform.cli_resource import launched_dbt
 from orchestration.defs.transform.kept_views import views_to_keep
 from orchestration.defs.transform.project import (
-    DBT_EXECUTABLE,
     dbt_environment,
     dbt_project,
     dbt_vars,
@@ -45,17 +40,9 @@ from orchestration.defs.transform.unaffected import nodes_to_leave_out
 from orchestration.serving.mart_metadata import mart_metadata
 from orchestration.serving.reader import warehouse_reader
 from orchestration.serving.stores import STORES
-from orchestration.warehouse_location import location
 from orchestration.warehouse_lock import warehouse_turn
 
 MART_SCHEMAS = {schema for store in STORES for schema in store.mart_schemas}
-
-# dbt starts through a launcher that moves to the warehouse's folder and, where setpriv exists
-# (Linux), ties dbt's life to this process. It takes the real dbt as its first argument
-# (dagster-dbt puts global flags there).
-DBT_LAUNCHER = settings.PROJECT_ROOT / "orchestration" / "bin" / "dbt"
-DBT_COMMAND, DBT_LAUNCH_ARGUMENTS = str(DBT_LAUNCHER), [DBT_EXECUTABLE]
-
 
 # `dagster dev` on a checkout no run has prepared: parse first (a run prepares its own).
 if not dbt_project().manifest_path.exists():
@@ -207,41 +194,6 @@ def with_mart_metadata(held: list[tuple[Any, dg.AssetKey | None]]) -> Iterator[A
             yield event
 
 
-class LocalDbtCliResource(DbtCliResource):
-    """dbt from this environment, even when the process was started without its bin/ on PATH.
-    Its version is the installed dbt-core's: dagster-dbt would otherwise start dbt once more
-    (`dbt --version`, 3 s) before every build to ask. Each invocation's folder, its log inside,
-    is under target/runs/, and only the newest are kept (`invocations.py`)."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
-        """None: dagster-dbt loads dbt's adapter in this process (1.6 s a build at scale 10) only
-        for its `fetch_row_counts` and `fetch_column_metadata`, which this project does not use:
-        a mart's metadata is read once dbt has exited (`with_mart_metadata`)."""
-        return None
-
-    def cli(
-        self,
-        args: Sequence[str],
-        *,
-        target_path: Path | None = None,
-        context: dg.OpExecutionContext | dg.AssetExecutionContext | None = None,
-        **kwargs: Any,
-    ) -> DbtCliInvocation:
-        if target_path is None:
-            runs = runs_dir(Path(self.project_dir))
-            prune_invocations(runs, max(settings.dbt_keep_runs() - 1, 0))
-            # Older versions left theirs in target/ and their logs in the warehouse's folder.
-            for legacy in (runs.parent, location().duckdb_path.parent / "target"):
-                prune_invocations(legacy, 0)
-            # Absolute, so that dbt's log (dagster-dbt points it here) lands in it too.
-            target_path = runs / self._get_unique_target_path(context=context).name
-        return super().cli(args, target_path=target_path, context=context, **kwargs)
-
-
 defs = dg.Definitions(
     assets=[warehouse_dbt_assets],
     resources={
@@ -249,8 +201,6 @@ defs = dg.Definitions(
         "reporting_day": default_reporting_day(),
         # Which warehouse the run's assets and checks open (run config may point elsewhere).
         "warehouse": default_warehouse(),
-        "dbt": LocalDbtCliResource(
-            project_dir=dbt_project(), dbt_executable=DBT_COMMAND, global_config_flags=DBT_LAUNCH_ARGUMENTS
-        ),
+        "dbt": launched_dbt(),
     },
 )

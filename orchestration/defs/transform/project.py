@@ -47,15 +47,17 @@ def dbt_vars() -> list[str]:
 
 
 @contextmanager
-def dbt_environment(as_of_date: str, last_build_day: str | None = None) -> Iterator[None]:
+def dbt_environment(
+    as_of_date: str, last_build_day: str | None = None, workdir: Path | None = None
+) -> Iterator[None]:
     """What a dbt process started meanwhile inherits (it copies this process's environment): the
-    folder it starts in (the DuckDB file's; orchestration/bin/dbt moves there), the run's day
-    (the macro `as_of_date` reads it only when executing, so dbt never tracks it for parsing;
-    empty: today) and the day of the last successful build this one continues (the macro
-    `rebuilt_since`; empty: none)."""
+    folder it starts in (`workdir`, else the DuckDB file's; orchestration/bin/dbt moves there),
+    the run's day (the macro `as_of_date` reads it only when executing, so dbt never tracks it
+    for parsing; empty: today) and the day of the last successful build this one continues (the
+    macro `rebuilt_since`; empty: none)."""
     values = {
         settings.AS_OF_DATE_VARIABLE: as_of_date,
-        WORKDIR_VARIABLE: str(location().duckdb_path.parent),
+        WORKDIR_VARIABLE: str(workdir or location().duckdb_path.parent),
         LAST_BUILD_DAY_VARIABLE: last_build_day or "",
     }
     previous = {name: os.environ.get(name) for name in values}
