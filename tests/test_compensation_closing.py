@@ -39,8 +39,6 @@ SELECT = (
     "stg_finance__customers",
     "--indirect-selection",
     "cautious",
-    "--vars",
-    f"{{as_of_date: '{AS_OF}'}}",
 )
 
 
@@ -52,7 +50,8 @@ class Company:
 
     def build(self, *extra: str, publish: bool = True) -> None:
         """dbt build; then, as a run whose checks passed does, publish compensation."""
-        dbt_build(self.workdir, {"SALESOPS_WAREHOUSE_PATH": str(self.warehouse)}, *SELECT, *extra)
+        env = {"SALESOPS_WAREHOUSE_PATH": str(self.warehouse), "SALESOPS_AS_OF_DATE": str(AS_OF)}
+        dbt_build(self.workdir, env, *SELECT, *extra)
         if publish:
             serving = self.workdir / "serving"
             publish_duckdb(self.warehouse, serving, COMPENSATION, "tiny-run", datetime.now(UTC))

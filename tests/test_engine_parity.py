@@ -24,7 +24,6 @@ from orchestration.summary import MART_SCHEMAS
 from tests.conftest import SESSION_AS_OF, fresh_pg_database
 from tests.dbt_runner import dbt_build
 
-DBT_VARS = f"{{as_of_date: '{SESSION_AS_OF}'}}"
 # The forecast's bands are p50 -/+ z standard deviations: a square root of a sum of doubles, which
 # each engine adds in its own order, so a row could land a cent apart. Within a cent per row.
 NEAR_TOTALS = {"forecast.fct_forecast": ("forecast_p10", "forecast_p90")}
@@ -106,9 +105,11 @@ def test_duckdb_and_postgres_build_identical_marts(
     )
     dbt_build(
         pg,
-        {"SALESOPS_TARGET": "postgres", "SALESOPS_PG_DATABASE": postgres_database},
-        "--vars",
-        DBT_VARS,
+        {
+            "SALESOPS_TARGET": "postgres",
+            "SALESOPS_PG_DATABASE": postgres_database,
+            "SALESOPS_AS_OF_DATE": str(SESSION_AS_OF),
+        },
         unit_tests=True,  # every worked example on PostgreSQL too (the session's build: DuckDB)
     )
 

@@ -32,9 +32,8 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyC
     duckdb_pipeline(workdir, "plans", "raw_plans").run(plan_files(str(workdir / "exports" / "plans")))
     dbt_build(
         workdir,
-        {"SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"), "SALESOPS_CRM_SOURCE": "files"},
+        {"SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"), "SALESOPS_AS_OF_DATE": str(AS_OF)},
         "--select", "+fct_pipeline_movement", "+fct_sales_metrics", "+fct_attainment_distribution",
-        "--vars", f"{{as_of_date: '{AS_OF}'}}",
     )  # fmt: skip
     connection = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
     yield connection
@@ -307,12 +306,12 @@ def incremental_facts(
     ).fetchone()
     workdir = tmp_path_factory.mktemp("facts_incremental")
     shutil.copyfile(source, workdir / "warehouse.duckdb")
-    env = {"SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"), "SALESOPS_CRM_SOURCE": "files"}
+    env = {"SALESOPS_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"), "SALESOPS_AS_OF_DATE": str(AS_OF)}
     only_models = (
         "--select", "+fct_pipeline_snapshots", "+fct_pipeline_movement_bridge", "fct_pipeline_movement",
         "--exclude-resource-type", "test", "unit_test",
     )  # fmt: skip
-    dbt_build(workdir, env, *only_models, "--full-refresh", "--vars", f"{{as_of_date: '{INCREMENTAL_STEP}'}}")
+    dbt_build(workdir, env | {"SALESOPS_AS_OF_DATE": INCREMENTAL_STEP}, *only_models, "--full-refresh")
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select max(snapshot_date) from pipeline.fct_pipeline_snapshots").fetchone() == (
             date.fromisoformat(INCREMENTAL_STEP),
@@ -322,7 +321,7 @@ def incremental_facts(
             assert con.execute(f"select max(period_start) from pipeline.{fact}").fetchone() <= (
                 date.fromisoformat(INCREMENTAL_STEP),
             )
-    dbt_build(workdir, env, *only_models, "--vars", f"{{as_of_date: '{AS_OF}'}}")
+    dbt_build(workdir, env, *only_models)
     return workdir, env
 
 
@@ -356,7 +355,7 @@ def test_an_incremental_builds_tests_read_the_days_it_rebuilt(
     only to a build that continues one) they read the whole table."""
     workdir, env = incremental_facts
     warehouse = workdir / "warehouse.duckdb"
-    test_snapshots = ("test", "--select", "fct_pipeline_snapshots", "--vars", f"{{as_of_date: '{AS_OF}'}}")
+    test_snapshots = ("test", "--select", "fct_pipeline_snapshots")
     continuing = env | {"SALESOPS_LAST_BUILD_AS_OF": INCREMENTAL_STEP}
     duplicate = "unique_combination_fct_pipeline_snapshots"
 
