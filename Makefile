@@ -44,7 +44,7 @@ lint: install
 # their report printed once the tests end; either failing fails the target.
 test: install browser
 	@nice -n 19 $(MAKE) --no-print-directory lint > .lint.log 2>&1 & linting=$$!; \
-	$(UV) run pytest -q -n 2 --dist loadfile --durations=25 -m "not slow"; tests=$$?; \
+	$(UV) run pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=25 -m "not slow"; tests=$$?; \
 	wait $$linting; linted=$$?; cat .lint.log; \
 	[ $$linted = 0 ] || echo "make lint failed (its report is above)"; \
 	[ $$tests = 0 ] && [ $$linted = 0 ]
