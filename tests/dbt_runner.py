@@ -74,7 +74,7 @@ def dbt_command(
     if kept is not None and (target / PARTIAL_PARSE).exists():
         kept.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as staged:
-            shutil.copyfileobj((target / PARTIAL_PARSE).open("rb"), staged)
+            staged.write((target / PARTIAL_PARSE).read_bytes())
         os.replace(staged.name, kept)  # whole, for a worker reading it meanwhile
     return result
 
