@@ -2,22 +2,20 @@
 
 dbt starts as the orchestration starts it: through its launcher, in the warehouse's folder, the
 profile given the file's name as the var `warehouse_path`, and the as-of date (when the caller
-sets SALESOPS_AS_OF_DATE) in the environment, read only when executing. So a DuckDB build parses
-the project partially from the last parse of the same CRM and vars (`_PARSES`, else the
-project's own, which the session's demo run parsed): a full parse is 8-9 s of CPU, a partial one
-about 3. dbt checks a parse's files, vars and settings before using it and parses everything
-again when they differ, so a parse of other settings costs a full parse, never a wrong one.
+sets SALESOPS_AS_OF_DATE) in the environment, read only when executing. So a DuckDB build starts
+from its folder's last parse, else the project's own (which the session's demo run parsed), and
+parses partially: a full parse is 8-9 s of CPU, a partial one about 3. dbt checks a parse's
+files, vars and settings before using it and parses everything again when they differ (another
+CRM, say), so a parse of other settings costs a full parse, never a wrong one.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +23,6 @@ from orchestration import settings
 from orchestration.defs.transform.cli_resource import DBT_LAUNCHER
 
 PARTIAL_PARSE = "partial_parse.msgpack"
-# The last parse of each CRM and vars, kept between test sessions of a checkout (`make clean`).
-_PARSES = settings.DBT_PROJECT_DIR / "target" / "test_parses"
 
 
 def dbt_build(
@@ -61,36 +57,12 @@ def dbt_command(
     variables = json.dumps({"warehouse_path": warehouse.name, **(dbt_vars or {})}, sort_keys=True)
     environment["SALESOPS_DBT_WORKDIR"] = str(warehouse.parent if on_duckdb else workdir)
     target = workdir / "target"
-    # PostgreSQL's database and Spark's folders are new for each test session: a kept parse of
-    # theirs would never serve.
-    kept = _kept_parse(environment, variables) if on_duckdb else None
-    if kept is not None:
-        _start_from_parse(target, kept)
+    project_parse = settings.DBT_PROJECT_DIR / "target" / PARTIAL_PARSE
+    if on_duckdb and project_parse.exists() and not (target / PARTIAL_PARSE).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(project_parse, target / PARTIAL_PARSE)
     project = str(settings.DBT_PROJECT_DIR)
     command = [str(DBT_LAUNCHER), str(Path(sys.executable).parent / "dbt"), *args[:1],
                "--project-dir", project, "--profiles-dir", project, "--target-path", str(target),
                "--log-path", str(workdir / "logs"), *args[1:], "--vars", variables]  # fmt: skip
-    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
-    if kept is not None and (target / PARTIAL_PARSE).exists():
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as staged:
-            staged.write((target / PARTIAL_PARSE).read_bytes())
-        os.replace(staged.name, kept)  # whole, for a worker reading it meanwhile
-    return result
-
-
-def _kept_parse(environment: dict[str, str], variables: str) -> Path:
-    """Where the last DuckDB parse of this CRM and these vars is kept."""
-    crm = environment.get("SALESOPS_CRM_SOURCE", "")
-    return _PARSES / hashlib.sha256(f"{crm}\0{variables}".encode()).hexdigest()[:16] / PARTIAL_PARSE
-
-
-def _start_from_parse(target: Path, kept: Path) -> None:
-    if (target / PARTIAL_PARSE).exists():
-        return  # this folder's own last parse
-    project_parse = settings.DBT_PROJECT_DIR / "target" / PARTIAL_PARSE
-    for candidate in (kept, project_parse):
-        if candidate.exists():
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(candidate, target / PARTIAL_PARSE)
-            return
+    return subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
