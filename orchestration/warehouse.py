@@ -106,6 +106,27 @@ def one_connection() -> Iterator[None]:
             _shared_connection.reset(token)
 
 
+def release_read_cache() -> None:
+    """Inside `one_connection()` on DuckDB: evicts what the shared connection cached of the tables
+    it read, as closing it would (one connection for every suite of a check step held 1 GiB more
+    at scale 100), without opening the file again (70 ms a time at scale 10). Lowering the
+    engine's memory cap evicts every block no query holds; the cap is then set back."""
+    shared = _shared_connection.get()
+    if shared is None or location().is_postgres or location().is_spark:
+        return
+    import duckdb
+
+    try:
+        shared.execute(f"set memory_limit = '{EVICTING_MEMORY_LIMIT}'")
+    except duckdb.Error:
+        pass  # blocks still held: evicted what it could
+    finally:
+        shared.execute(f"set memory_limit = '{settings.duckdb_config()['memory_limit']}'")
+
+
+EVICTING_MEMORY_LIMIT = "16MB"
+
+
 @contextmanager
 def read_connection() -> Iterator[Any]:
     """A DB-API connection that only reads, closed on exit (a DuckDB reader still blocks writers);

@@ -64,3 +64,33 @@ def test_dlt_loads_under_the_projects_duckdb_memory_cap(
     with duckdb.connect(config={"memory_limit": "700MB"}) as capped, duckdb.connect() as uncapped:
         (expected,), (default,) = capped.execute(setting).fetchone(), uncapped.execute(setting).fetchone()
     assert limit == expected != default
+
+
+def test_one_connection_gives_back_what_it_cached_and_keeps_its_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check step reads every suite's rows through one connection: after each suite the engine
+    gives back the table blocks it cached (as closing the connection would) and keeps the
+    project's memory cap."""
+    from orchestration import warehouse
+
+    path = tmp_path / "cached.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "create table facts as select range as id, random() as amount, md5(range::varchar) as name "
+            "from range(2000000)"
+        )
+    monkeypatch.setenv("SALESOPS_WAREHOUSE_PATH", str(path))
+    monkeypatch.setenv("SALESOPS_DUCKDB_MEMORY_LIMIT", "700MB")
+    cached = "select coalesce(sum(memory_usage_bytes), 0) from duckdb_memory() where tag = 'BASE_TABLE'"
+    with warehouse.one_connection():
+        assert warehouse.fetch_all("select count(distinct name) from facts where amount < 2") == [(2000000,)]
+        ((before,),) = warehouse.fetch_all(cached)
+        warehouse.release_read_cache()
+        ((after,),) = warehouse.fetch_all(cached)
+        ((cap,),) = warehouse.fetch_all("select current_setting('memory_limit')")
+    # DuckDB keeps up to the lowered cap (16 MB) while evicting.
+    assert before > 32 * 2**20 and after <= 16 * 2**20
+    assert cap == duckdb.connect(config={"memory_limit": "700MB"}).execute(
+        "select current_setting('memory_limit')"
+    ).fetchone()[0]

@@ -87,21 +87,17 @@ def layer_checks(name: str, suites: list[SuiteSpec]) -> dg.AssetChecksDefinition
         wanted = [spec for spec in suites if set(check_keys(spec)) & selected]
         # One warehouse turn for the step (it holds the warehouse pool anyway, so no other step
         # could use the warehouse meanwhile): the rows a suite reads are those its plan
-        # fingerprinted.
-        with warehouse.in_use(), warehouse_turn(context.log.info):
-            # First, in one connection (opening a large DuckDB file per suite was most of an idle
-            # run's checking), which suites can reuse their results.
-            with connections.one_connection():
-                plans = [plan_suite(context, spec, reporting_day) for spec in wanted]
+        # fingerprinted. Every read goes through one connection (opening a large DuckDB file per
+        # suite was most of an idle run's checking) that gives back the engine's cache of what a
+        # suite read once it is validated.
+        results: list[dg.AssetCheckResult] = []
+        with warehouse.in_use(), warehouse_turn(context.log.info), connections.one_connection():
+            # First, which suites can reuse their results.
+            plans = [plan_suite(context, spec, reporting_day) for spec in wanted]
             declare_batches(settings.quality_dir(), [plan.spec.name for plan in plans if plan.reused is None])
-            # Then each suite's rows through a connection of its own: closing it hands back the
-            # engine's cache of what it read (one connection for every suite held 1 GiB more at
-            # scale 100).
-            results = [
-                result
-                for plan in plans
-                for result in (plan.reused if plan.reused is not None else validated(plan, reporting_day))
-            ]
+            for plan in plans:
+                results += plan.reused if plan.reused is not None else validated(plan, reporting_day)
+                connections.release_read_cache()
         # Yielded once the turn is given back: nothing the step holds waits on Dagster.
         yield from (r for r in results if dg.AssetCheckKey(r.asset_key, r.check_name) in selected)
 
@@ -160,9 +156,8 @@ def validated(plan: SuitePlan, reporting_day: ReportingDay) -> Iterator[dg.Asset
     if plan.changed_after is None:
         rows, table_rows = read_suite_rows(spec, plan.query), None
     else:
-        with connections.one_connection():  # opening the file again would cost more than counting
-            rows = read_suite_rows(spec, suite_query(spec, plan.columns, plan.changed_after))
-            table_rows = row_count(plan.query)
+        rows = read_suite_rows(spec, suite_query(spec, plan.columns, plan.changed_after))
+        table_rows = row_count(plan.query)
     read = len(rows)
     validation = validate(spec, rows, plan.rules, settings.quality_dir(), reporting_day.day(), table_rows)
     del rows
