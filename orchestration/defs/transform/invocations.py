@@ -1,9 +1,10 @@
 """Where each dbt invocation of the runs keeps its artifacts and its log, and how many are kept.
 
 dagster-dbt gives every invocation a folder of its own (manifest, compiled SQL, run results:
-12-14 MB at scale 10) and points dbt's debug log at it by a relative path, which dbt resolves
-from the folder it starts in: the warehouse's (about 20 MB of log a build). Nothing deleted
-either, so a daily build and the hourly freshness check filled the disk by gigabytes a year.
+9-11 MB at scale 10) and points dbt's log at it by a relative path, which dbt resolves from the
+folder it starts in: the warehouse's (about 20 MB a build at debug level, dbt's default; the
+project logs warnings and errors). Nothing deleted either, so a daily build and the hourly
+freshness check filled the disk by gigabytes a year.
 """
 
 from __future__ import annotations
