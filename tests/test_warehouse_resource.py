@@ -91,6 +91,5 @@ def test_one_connection_gives_back_what_it_cached_and_keeps_its_cap(
         ((cap,),) = warehouse.fetch_all("select current_setting('memory_limit')")
     # DuckDB keeps up to the lowered cap (16 MB) while evicting.
     assert before > 32 * 2**20 and after <= 16 * 2**20
-    assert cap == duckdb.connect(config={"memory_limit": "700MB"}).execute(
-        "select current_setting('memory_limit')"
-    ).fetchone()[0]
+    with duckdb.connect(config={"memory_limit": "700MB"}) as capped:
+        assert cap == capped.execute("select current_setting('memory_limit')").fetchone()[0]

@@ -94,9 +94,13 @@ def layer_checks(name: str, suites: list[SuiteSpec]) -> dg.AssetChecksDefinition
         with warehouse.in_use(), warehouse_turn(context.log.info), connections.one_connection():
             # First, which suites can reuse their results.
             plans = [plan_suite(context, spec, reporting_day) for spec in wanted]
+            connections.release_read_cache()  # the planning's fingerprints scanned whole tables
             declare_batches(settings.quality_dir(), [plan.spec.name for plan in plans if plan.reused is None])
             for plan in plans:
-                results += plan.reused if plan.reused is not None else validated(plan, reporting_day)
+                if plan.reused is not None:
+                    results += plan.reused
+                    continue
+                results += validated(plan, reporting_day)
                 connections.release_read_cache()
         # Yielded once the turn is given back: nothing the step holds waits on Dagster.
         yield from (r for r in results if dg.AssetCheckKey(r.asset_key, r.check_name) in selected)
