@@ -39,13 +39,12 @@ lint: install
 	SALESOPS_WAREHOUSE_PATH=:memory: DBT_TARGET_PATH=target/lint SALESOPS_CRM_SOURCE=files,hubspot,zoho \
 		$(UV) run sqlfluff lint --processes 2 dbt_project/models dbt_project/tests
 
-# Three test workers on two cores: a worker waiting on its subprocesses (dbt, a run, a fake API)
-# left about a fifth of the CPU idle with two (README, "Layout"). The linters run beside the
-# tests at the lowest CPU priority (75 s of a 2-core machine run first), their report printed
-# once the tests end; either failing fails the target.
+# The linters run beside the tests at the lowest CPU priority (they took 75 s of a 2-core machine
+# run first; the tests leave about a sixth of its CPU idle while they wait on their subprocesses),
+# their report printed once the tests end; either failing fails the target.
 test: install browser
 	@nice -n 19 $(MAKE) --no-print-directory lint > .lint.log 2>&1 & linting=$$!; \
-	$(UV) run pytest -q -n 3 --dist loadfile --no-loadscope-reorder --durations=25 -m "not slow"; tests=$$?; \
+	$(UV) run pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=25 -m "not slow"; tests=$$?; \
 	wait $$linting; linted=$$?; cat .lint.log; \
 	[ $$linted = 0 ] || echo "make lint failed (its report is above)"; \
 	[ $$tests = 0 ] && [ $$linted = 0 ]

@@ -78,30 +78,28 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ[key] = value
 
 
-# Seconds of a worker each file over half a minute took (thirtieth session, `make test`'s three
-# workers on two cores; refresh from `--durations` when the order below stops balancing them).
+# Seconds of a worker each file over half a minute took (twenty-eighth session, `make test` on
+# two cores; refresh from `--durations` when the order below stops balancing the workers).
 MEASURED_SECONDS = {
-    "tests/test_compensation_closing.py": 140,
-    "tests/test_killed_runs.py": 130,
-    "tests/test_hubspot_marts.py": 100,
+    "tests/test_compensation_closing.py": 120,
+    "tests/test_killed_runs.py": 110,
+    "tests/test_hubspot_marts.py": 90,
     "tests/test_quality_gate.py": 90,
-    "tests/test_spark_target.py": 90,
-    "tests/test_zoho_marts.py": 80,
-    "tests/test_zoho_source.py": 80,
-    "tests/test_pipeline_quota_hand_worked.py": 60,
+    "tests/test_full_run.py": 70,
+    "tests/test_spark_target.py": 60,
     "tests/test_engine_parity.py": 50,
-    "tests/test_hubspot_source.py": 40,
-    "tests/test_zoho_backup.py": 40,
-    "tests/test_salesforce_source.py": 30,
-    "tests/test_demo_company.py": 30,
+    "tests/test_zoho_marts.py": 50,
+    "tests/test_pipeline_quota_hand_worked.py": 40,
+    "tests/test_zoho_source.py": 40,
+    "tests/test_zoho_backup.py": 30,
 }
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Test files in the order the workers finish soonest (`make test` passes `--dist loadfile
+    """Test files in the order two workers finish soonest (`make test` passes `--dist loadfile
     --no-loadscope-reorder`, so xdist hands them out in this order): first a file that reads the
     demo warehouse, whose worker builds it (about a minute); then every file that does not read
-    it, so the other workers do not sit waiting for the build; then the other files that read
+    it, so the other worker does not sit waiting for the build; then the other files that read
     it. Within each, the longest first (MEASURED_SECONDS, then more tests first), so that no
     long file is left to run alone at the end: xdist's own order (more tests first) left the
     killed-runs and quality-gate files (two tests each, three minutes together) to one worker
