@@ -49,6 +49,13 @@ class FakeApi:
         api = self
 
         class _Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as the real APIs: a client's session sends its requests on one
+            # connection (HTTP/1.0 opened a connection and a server thread per request).
+            protocol_version = "HTTP/1.1"
+            # The headers and the body go out as two writes: with Nagle's algorithm the second
+            # waits for the client's delayed ACK (40 ms a request on a kept connection).
+            disable_nagle_algorithm = True
+
             def log_message(self, *args: Any) -> None:
                 pass
 
