@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     """The full run. Quiet by default: one line per phase and a progress bar on the terminal,
     everything else in a log file; `--verbose` prints it all."""
     started = time.perf_counter()
+    settings.check()
     log_path = settings.data_dir() / "logs" / f"run_{datetime.now():%Y%m%d_%H%M%S}.log"
     if args.verbose:
         return _run(args, started, (sys.stdout, sys.stderr), None)
@@ -343,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except Refused as refusal:
         print(f"salesops {args.command}: refused: {refusal}.", file=sys.stderr)
+        return 2
+    except settings.SettingError as error:
+        print(f"salesops {args.command}: {error}", file=sys.stderr)
         return 2
 
 

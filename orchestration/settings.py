@@ -32,10 +32,15 @@ CRM_SOURCES = tuple(CRM_DATASETS)
 FINANCE_SOURCES = ("files", "database")
 
 
+class SettingError(ValueError):
+    """A setting (an environment variable) holds a value the warehouse cannot use. The message
+    names the setting, the value and what to set; the command line prints it and stops."""
+
+
 def _choice(name: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, choices[0]).strip().lower()
     if value not in choices:
-        raise ValueError(
+        raise SettingError(
             f"{name}={value!r} is not one of {', '.join(choices)}; set it to one of them or unset it."
         )
     return value
@@ -54,13 +59,13 @@ def crm_sources() -> tuple[str, ...]:
     sources = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [source for source in sources if source not in CRM_SOURCES]
     if unknown or not sources:
-        raise ValueError(
+        raise SettingError(
             f"SALESOPS_CRM_SOURCE={value!r}: {', '.join(unknown) or 'empty'} is not a CRM source; "
             f"name one or several of {', '.join(CRM_SOURCES)}, separated by commas, or unset it."
         )
     for files, api in (("files", "salesforce"), ("zoho_files", "zoho")):
         if {files, api} <= set(sources):
-            raise ValueError(
+            raise SettingError(
                 f"SALESOPS_CRM_SOURCE={value!r}: {files!r} (export files) and {api!r} (the API) load the "
                 f"same {CRM_DATASETS[api]} tables; name one of them."
             )
@@ -161,25 +166,38 @@ def dbt_threads(continues_last_build: bool) -> int | None:
     return 2 if continues_last_build else None
 
 
+def _count(name: str, default: int, of_what: str, least: int = 0) -> int:
+    """A whole-number setting (`least` or more); unset or empty, `default`."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < least:
+        raise SettingError(
+            f"{name}={value!r} is not a whole number of {of_what} ({least} or more); "
+            f"set one or unset it (default {default})."
+        )
+    return int(value)
+
+
 def quality_keep_runs() -> int:
     """How many validation results per suite the quality folder keeps (and Data Docs show)."""
-    return int(os.environ.get("SALESOPS_QUALITY_KEEP_RUNS", "30"))
+    return _count("SALESOPS_QUALITY_KEEP_RUNS", 30, "validation results kept per suite")
 
 
 def dbt_keep_runs() -> int:
     """How many folders of dbt invocations (artifacts and dbt's debug log) are kept per kind."""
-    return int(os.environ.get("SALESOPS_DBT_KEEP_RUNS", "10"))
+    return _count("SALESOPS_DBT_KEEP_RUNS", 10, "dbt invocations' folders kept")
 
 
 def dagster_keep_runs() -> int:
     """How many finished runs Dagster's history keeps, besides those holding an asset's newest
     materialization or a check's newest executions (0: every run)."""
-    return int(os.environ.get("SALESOPS_DAGSTER_KEEP_RUNS", "30"))
+    return _count("SALESOPS_DAGSTER_KEEP_RUNS", 30, "Dagster runs kept (0: all)")
 
 
 def run_logs_keep() -> int:
     """How many of the command's run logs (`$SALESOPS_DATA_DIR/logs/run_*.log`) are kept."""
-    return int(os.environ.get("SALESOPS_RUN_LOGS_KEEP", "60"))
+    return _count("SALESOPS_RUN_LOGS_KEEP", 60, "run logs kept")
 
 
 AS_OF_DATE_VARIABLE = "SALESOPS_AS_OF_DATE"
@@ -193,7 +211,27 @@ def as_of_date_setting() -> str:
 def as_of_date() -> date:
     """The day the marts call "today" and freshness rules: SALESOPS_AS_OF_DATE (the demo's cut) or today."""
     value = as_of_date_setting()
-    return date.fromisoformat(value) if value else date.today()
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SettingError(
+            f"{AS_OF_DATE_VARIABLE}={value!r} is not a date; set it as YYYY-MM-DD or unset it (today)."
+        ) from None
+
+
+def check() -> None:
+    """Read every setting a run reads, so that a bad one stops the command, naming it, before
+    anything runs (read first inside a run's step, it failed the step with Python's own words)."""
+    warehouse_target()
+    crm_sources()
+    finance_source()
+    for keep in (quality_keep_runs, dbt_keep_runs, dagster_keep_runs, run_logs_keep):
+        keep()
+    # dbt reads it (profiles.yml), where a word would turn into 0 threads.
+    _count("SALESOPS_DBT_THREADS", 1, "dbt threads", least=1)
+    as_of_date()
 
 
 @functools.cache
