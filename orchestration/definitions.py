@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration import settings
 from orchestration.defs.automation import alerts, history, schedules
 from orchestration.defs.automation.freshness import freshness_defs
 from orchestration.defs.compensation import jobs as compensation_jobs
@@ -16,6 +17,9 @@ from orchestration.defs.transform import assets as transform_assets
 def build_definitions() -> dg.Definitions:
     """Loads then builds: checks need the tables, publishing the marts and every check, freshness
     every published asset. (Dagster allows one Definitions object at module scope.)"""
+    # A bad setting fails loading, naming itself (`dagster dev`, the daemon's schedules), rather
+    # than the step that reads it first.
+    settings.check()
     loaded = dg.Definitions.merge(ingestion_assets.defs, transform_assets.defs)
     checks = expectation_checks(key for asset in loaded.assets or [] for key in asset.keys)
     published = dg.Definitions.merge(loaded, publish_defs(loaded, checks))

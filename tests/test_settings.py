@@ -47,3 +47,12 @@ def test_unset_or_empty_counts_take_their_defaults(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SALESOPS_RUN_LOGS_KEEP", " ")
     monkeypatch.setenv("SALESOPS_DAGSTER_KEEP_RUNS", "0")
     assert (settings.dbt_keep_runs(), settings.run_logs_keep(), settings.dagster_keep_runs()) == (10, 60, 0)
+
+
+def test_the_dagster_definitions_fail_to_load_naming_a_bad_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`dagster dev` and the daemon's schedules load the definitions, not the command line."""
+    from orchestration.definitions import build_definitions
+
+    monkeypatch.setenv("SALESOPS_DBT_KEEP_RUNS", "ten")
+    with pytest.raises(settings.SettingError, match="SALESOPS_DBT_KEEP_RUNS='ten' is not a whole number"):
+        build_definitions()
