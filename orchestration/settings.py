@@ -192,7 +192,7 @@ def dbt_keep_runs() -> int:
 def dagster_keep_runs() -> int:
     """How many finished runs Dagster's history keeps, besides those holding an asset's newest
     materialization or a check's newest executions (0: every run)."""
-    return _count("SALESOPS_DAGSTER_KEEP_RUNS", 30, "Dagster runs kept (0: all)")
+    return _count("SALESOPS_DAGSTER_KEEP_RUNS", 30, "Dagster runs kept, 0 for all")
 
 
 def run_logs_keep() -> int:
