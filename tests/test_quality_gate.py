@@ -228,6 +228,9 @@ def test_a_bad_batch_is_stopped_by_blocking_checks_and_serving_is_unchanged(copi
         connection.execute(f"update {table} set currency_iso_code = 'XXX' where id = ?", [unrated])
         (orphaned,) = connection.execute(f"select max(id) from {table} where id < ?", [unrated]).fetchone()
         connection.execute(f"update {table} set owner_id = '005GONE' where id = ?", [orphaned])
+        # A failures view an older build (or `dbt test --store-failures` by hand) left behind.
+        connection.execute("create schema dbt_test__audit")
+        connection.execute("create view dbt_test__audit.primary_key_old_failures as select 1 as id")
     run = run_cli(copied_data_dir)
     assert run.returncode == 1
     message = run.stderr
@@ -243,6 +246,12 @@ def test_a_bad_batch_is_stopped_by_blocking_checks_and_serving_is_unchanged(copi
     assert "currency_code=XXX" in message
     assert f"relationships | owner_id | blocking | 1 | opportunity_id={orphaned}," in message
     assert "owner_id=005GONE" in message
+    # The samples came from the tests' compiled queries: no test stores a failures view, and the
+    # stale one is gone, not shown as current.
+    with duckdb.connect(str(copied_data_dir / "warehouse.duckdb"), read_only=True) as connection:
+        assert connection.execute(
+            "select count(*) from duckdb_schemas() where schema_name = 'dbt_test__audit'"
+        ).fetchone() == (0,)
     assert {name: _sha256(serving / name) for name in checksums} == checksums
     # The changed table was validated again, not served its last (passing) result.
     _, validated = _gx_checks_of_latest_run(copied_data_dir)

@@ -1,11 +1,13 @@
 """What a failed dbt test found, in the form the other checks give it: the test, its column, its
-severity, how many rows fail and a sample of them. dbt keeps each test's failing rows as a view in
-its audit schema (`store_failures_as: view`); they are read once dbt has exited (a DuckDB writer
-blocks every reader)."""
+severity, how many rows fail and a sample of them. The sample comes from the test's own query as
+dbt compiled and ran it (run_results.json), run again once dbt has exited (a DuckDB writer blocks
+every reader); dbt stores no failures view per test (`store_failures_as: ephemeral`): dropping
+and creating one for each of a day's 144 tests cost 2.5-3 s of its build at scale 10, and only
+a failed test's rows are ever read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -24,24 +26,40 @@ def is_failed_test(event: Any) -> bool:
     )
 
 
-def with_failing_rows(events: Iterable[Any], nodes: Mapping[str, Any]) -> Iterator[Any]:
+def with_failing_rows(
+    events: Iterable[Any], nodes: Mapping[str, Any], queries: Callable[[], Mapping[str, str]]
+) -> Iterator[Any]:
     """`events`, each failed dbt test's result carrying a sample of its failing rows (`nodes`: the
-    manifest's, as dagster-dbt already holds them)."""
+    manifest's, as dagster-dbt already holds them; `queries`: each test's compiled query by
+    unique id, asked for only when a test failed)."""
     events = list(events)
     if not any(is_failed_test(event) for event in events):
         yield from events
         return
+    compiled = queries()
     with warehouse.one_connection():
         for event in events:
-            yield _described(event, nodes) if is_failed_test(event) else event
+            yield _described(event, nodes, compiled) if is_failed_test(event) else event
 
 
-def _described(result: dg.AssetCheckResult, nodes: Mapping[str, Any]) -> dg.AssetCheckResult:
-    node = nodes.get(str(result.metadata["unique_id"].value), {})
+def compiled_queries(run_results: Mapping[str, Any]) -> dict[str, str]:
+    """Each node's query as dbt compiled and ran it, by unique id, from its run_results.json."""
+    return {
+        result["unique_id"]: result["compiled_code"]
+        for result in run_results.get("results", [])
+        if result.get("compiled_code")
+    }
+
+
+def _described(
+    result: dg.AssetCheckResult, nodes: Mapping[str, Any], compiled: Mapping[str, str]
+) -> dg.AssetCheckResult:
+    unique_id = str(result.metadata["unique_id"].value)
+    node = nodes.get(unique_id, {})
     test = (node.get("test_metadata") or {}).get("name") or node.get("name", result.check_name)
     column = node.get("column_name") or ""
     severity = "blocking" if result.severity == dg.AssetCheckSeverity.ERROR else "warning"
-    count, sample = _failing_rows(node, column)
+    count, sample = _failing_rows(compiled.get(unique_id), column)
     table = "\n".join(
         [
             "| test | column | severity | failing rows | sample of failing rows |",
@@ -55,11 +73,13 @@ def _described(result: dg.AssetCheckResult, nodes: Mapping[str, Any]) -> dg.Asse
     )
 
 
-def _failing_rows(node: Mapping[str, Any], column: str) -> tuple[int | str, list[str]]:
-    """How many rows the test's failures view holds and the first few, as `column=value`."""
-    if not node.get("alias") or not node.get("schema"):
+def _failing_rows(query: str | None, column: str) -> tuple[int | str, list[str]]:
+    """How many rows the test's query returns and the first few, as `column=value`."""
+    if not query:
         return "?", []
-    relation = f'"{node["schema"]}"."{node["alias"]}"'
+    # On its own lines: a query may end with a `--` comment (or a semicolon, which a subquery
+    # cannot hold).
+    relation = f"(\n{query.strip().rstrip(';')}\n) as failing_rows"
     try:
         ((count,),) = warehouse.fetch_all(f"select count(*) from {relation}")
         with warehouse.read_connection() as connection:
@@ -67,7 +87,7 @@ def _failing_rows(node: Mapping[str, Any], column: str) -> tuple[int | str, list
             cursor.execute(f"select * from {relation} limit {SAMPLE_ROWS}")
             names = [description[0] for description in cursor.description]
             rows = cursor.fetchall()
-    except Exception as error:  # the view is gone or the engine refuses it: say so, fail as dbt did
+    except Exception as error:  # a table it read is gone, or the engine refuses it: say so, fail as dbt did
         return "?", [f"(failing rows not readable: {str(error).splitlines()[0]})"]
     shown = [name for name in names[:SAMPLE_COLUMNS]] + ([column] if column in names[SAMPLE_COLUMNS:] else [])
     return count, [", ".join(f"{name}={row[names.index(name)]}" for name in shown) for row in rows]
