@@ -148,7 +148,7 @@ def build(context: dg.AssetExecutionContext, invocation: DbtCliInvocation) -> It
     nodes = invocation.manifest["nodes"]
 
     def queries() -> dict[str, str]:
-        return compiled_queries(invocation.get_artifact("run_results.json"))
+        return compiled_queries(lambda: invocation.get_artifact("run_results.json"))
 
     yield from with_failing_rows(failed_tests, nodes, queries)
     yield from with_failing_rows(with_mart_metadata(held), nodes, queries)

@@ -42,13 +42,14 @@ def with_failing_rows(
             yield _described(event, nodes, compiled) if is_failed_test(event) else event
 
 
-def compiled_queries(run_results: Mapping[str, Any]) -> dict[str, str]:
-    """Each node's query as dbt compiled and ran it, by unique id, from its run_results.json."""
-    return {
-        result["unique_id"]: result["compiled_code"]
-        for result in run_results.get("results", [])
-        if result.get("compiled_code")
-    }
+def compiled_queries(run_results: Callable[[], Mapping[str, Any]]) -> dict[str, str]:
+    """Each node's query as dbt compiled and ran it, by unique id, from its run_results.json (none
+    when dbt wrote none: it was killed or failed before running anything)."""
+    try:
+        results = run_results().get("results", [])
+    except (OSError, ValueError):
+        return {}
+    return {result["unique_id"]: result["compiled_code"] for result in results if result.get("compiled_code")}
 
 
 def _described(
@@ -59,7 +60,9 @@ def _described(
     test = (node.get("test_metadata") or {}).get("name") or node.get("name", result.check_name)
     column = node.get("column_name") or ""
     severity = "blocking" if result.severity == dg.AssetCheckSeverity.ERROR else "warning"
-    count, sample = _failing_rows(compiled.get(unique_id), column)
+    # A data test's query returns its failing rows; a unit test's (not among `nodes`) does not.
+    query = compiled.get(unique_id) if node.get("resource_type") == "test" else None
+    count, sample = _failing_rows(query, column)
     table = "\n".join(
         [
             "| test | column | severity | failing rows | sample of failing rows |",
