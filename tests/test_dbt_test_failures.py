@@ -28,6 +28,7 @@ from deals
 group by deal_id
 having count(*) > 1 or deal_id is null
 -- keys once each"""
+RUN_RESULTS = {"results": [{"unique_id": UNIQUE_ID, "compiled_code": DUPLICATED_KEYS}, {"unique_id": "x"}]}
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def failed(unique_id: str = UNIQUE_ID) -> dg.AssetCheckResult:
 
 def test_a_failed_tests_rows_come_from_its_compiled_query(warehouse: Path) -> None:
     passed = dg.AssetCheckResult(asset_key=dg.AssetKey(["staging", "stg_deals"]), passed=True)
-    events = list(with_failing_rows([passed, failed()], NODES, lambda: {UNIQUE_ID: DUPLICATED_KEYS}))
+    events = list(with_failing_rows([passed, failed()], NODES, lambda: RUN_RESULTS))
     assert events[0] is passed
     failures = events[1].metadata["failures"].value
     assert "| primary_key | deal_id | blocking | 2 |" in failures
@@ -63,14 +64,14 @@ def test_a_failed_tests_rows_come_from_its_compiled_query(warehouse: Path) -> No
 
 def test_no_query_is_run_for_a_unit_test_or_without_run_results(warehouse: Path) -> None:
     unit_test = "unit_test.salesops_warehouse.stg_deals.keeps_each_deal"
-    (event,) = with_failing_rows([failed(unit_test)], NODES, lambda: {unit_test: "select 1 as deal_id"})
+    results = {"results": [{"unique_id": unit_test, "compiled_code": "select 1 as deal_id"}]}
+    (event,) = with_failing_rows([failed(unit_test)], NODES, lambda: results)
     assert "| 1 |" not in event.metadata["failures"].value and "| ? |" in event.metadata["failures"].value
 
     def missing() -> dict:
         raise FileNotFoundError("target/run_results.json")
 
     assert compiled_queries(missing) == {}
-    (event,) = with_failing_rows([failed()], NODES, lambda: compiled_queries(missing))
+    (event,) = with_failing_rows([failed()], NODES, missing)
     assert "| ? |" in event.metadata["failures"].value
-    results = {"results": [{"unique_id": UNIQUE_ID, "compiled_code": DUPLICATED_KEYS}, {"unique_id": "x"}]}
-    assert compiled_queries(lambda: results) == {UNIQUE_ID: DUPLICATED_KEYS}
+    assert compiled_queries(lambda: RUN_RESULTS) == {UNIQUE_ID: DUPLICATED_KEYS}

@@ -12,6 +12,7 @@ import yaml
 
 from ingestion.plans import OPTIONAL_PLAN_TABLES
 from orchestration import settings
+from orchestration.defs.transform.project import dbt_project
 from orchestration.summary import MART_SCHEMAS, table_row_counts
 
 # The demo keeps no manual adjustments or disputes: an absent optional plan file loads no rows.
@@ -238,7 +239,7 @@ def test_every_key_is_enforced_by_its_table_or_tested_once(warehouse: duckdb.Duc
         ).fetchall()
     }
     assert len(declared) >= 12 and declared <= enforced, declared - enforced
-    manifest = json.loads((settings.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    manifest = json.loads(dbt_project().manifest_path.read_text())
     tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
     assert not {f"primary_key_{table}_{column}" for table, column in declared} & tests
     assert {

@@ -6,6 +6,7 @@ the events from the first mart on (dbt tests' results included, in their order) 
 build ends; the staging models before them show as they finish.
 """
 
+import functools
 from collections.abc import Iterator
 from graphlib import TopologicalSorter
 from typing import Any
@@ -34,7 +35,7 @@ from orchestration.defs.transform.project import (
     record_unit_tests_passed,
     unit_tests_passed,
 )
-from orchestration.defs.transform.test_failures import compiled_queries, is_failed_test, with_failing_rows
+from orchestration.defs.transform.test_failures import is_failed_test, with_failing_rows
 from orchestration.defs.transform.translator import WarehouseDbtTranslator
 from orchestration.defs.transform.unaffected import nodes_to_leave_out
 from orchestration.serving.mart_metadata import mart_metadata
@@ -146,12 +147,10 @@ def build(context: dg.AssetExecutionContext, invocation: DbtCliInvocation) -> It
         raise
     error = invocation.get_error()  # waits for dbt to exit and release the warehouse
     nodes = invocation.manifest["nodes"]
-
-    def queries() -> dict[str, str]:
-        return compiled_queries(lambda: invocation.get_artifact("run_results.json"))
-
-    yield from with_failing_rows(failed_tests, nodes, queries)
-    yield from with_failing_rows(with_mart_metadata(held), nodes, queries)
+    # Read once, and only if a test failed.
+    run_results = functools.cache(functools.partial(invocation.get_artifact, "run_results.json"))
+    yield from with_failing_rows(failed_tests, nodes, run_results)
+    yield from with_failing_rows(with_mart_metadata(held), nodes, run_results)
     if error:
         raise error
 

@@ -27,16 +27,16 @@ def is_failed_test(event: Any) -> bool:
 
 
 def with_failing_rows(
-    events: Iterable[Any], nodes: Mapping[str, Any], queries: Callable[[], Mapping[str, str]]
+    events: Iterable[Any], nodes: Mapping[str, Any], run_results: Callable[[], Mapping[str, Any]]
 ) -> Iterator[Any]:
     """`events`, each failed dbt test's result carrying a sample of its failing rows (`nodes`: the
-    manifest's, as dagster-dbt already holds them; `queries`: each test's compiled query by
-    unique id, asked for only when a test failed)."""
+    manifest's, as dagster-dbt already holds them; `run_results`: reads the build's
+    run_results.json, asked for only when a test failed)."""
     events = list(events)
     if not any(is_failed_test(event) for event in events):
         yield from events
         return
-    compiled = queries()
+    compiled = compiled_queries(run_results)
     with warehouse.one_connection():
         for event in events:
             yield _described(event, nodes, compiled) if is_failed_test(event) else event
